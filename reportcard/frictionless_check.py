@@ -1,0 +1,69 @@
+"""Schema validation by Frictionless itself, turned into DataProblems.
+
+This is the reference engine: it is used for packages small enough to check row by row, and the
+tests run it beside the vectorised engine (`schema_check`) to prove they agree.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from frictionless import FrictionlessException, Package
+
+from .problems import DataProblem, error
+from .schema_check import label_problem
+from .wording import cell_message, hint
+
+LABEL_CODES = {"blank-label", "duplicate-label", "incorrect-label", "missing-label", "extra-label"}
+CELL_CODES = {"type-error", "constraint-error", "missing-cell", "extra-cell", "unique-error", "blank-row"}
+
+
+def descriptor_problems(package: str, descriptor: dict, basepath: str) -> list[DataProblem]:
+    """Frictionless's verdict on the descriptor alone (profile, schema syntax, keys)."""
+    try:
+        Package.from_descriptor(copy.deepcopy(descriptor), basepath=basepath)
+    except FrictionlessException as exc:
+        reasons = getattr(exc, "reasons", None) or [exc.error]
+        return [error(package, "", None, None, "package-invalid", f"datapackage.json: {getattr(r, 'note', None) or r.message}",
+                      hint("package-invalid")) for r in reasons]
+    return []
+
+
+def validate_resources(package: str, descriptor: dict, basepath: str, resource_names: list[str]) -> list[DataProblem]:
+    """Row-by-row Frictionless validation of the named resources (the ones whose files are readable)."""
+    wanted = set(resource_names)
+    trimmed = copy.deepcopy(descriptor)
+    trimmed["resources"] = [r for r in trimmed["resources"] if r.get("name") in wanted]
+    for resource in trimmed["resources"]:
+        keys = resource["schema"].get("foreignKeys", [])
+        resource["schema"]["foreignKeys"] = [fk for fk in keys if (fk["reference"]["resource"] or resource["name"]) in wanted]
+    trimmed["profile"] = "data-package"
+    report = Package.from_descriptor(trimmed, basepath=basepath).validate(limit_errors=10**7)
+    problems = []
+    for task in report.tasks:
+        schema = next(r["schema"] for r in trimmed["resources"] if r["name"] == task.name)
+        problems += [_convert(package, task.name, schema, e) for e in task.errors]
+    return problems
+
+
+def _convert(package: str, resource: str, schema: dict, e) -> DataProblem:
+    code = e.type
+    field = getattr(e, "field_name", None) or None
+    row = getattr(e, "row_number", None)
+    if code in LABEL_CODES:
+        return label_problem(package, resource, code, e.field_number, getattr(e, "label", ""), field)
+    if code in CELL_CODES:
+        return error(package, resource, row, field, code, cell_message(code, field, getattr(e, "cell", None), e.note), hint(code))
+    if code == "primary-key":
+        label = ", ".join(schema.get("primaryKey", []))
+        empty = '"None"' in e.note
+        message = f"the key ({label}) is empty" if empty else f"the key ({label}) repeats an earlier row"
+        return error(package, resource, row, label, code, message, hint(code))
+    if code == "foreign-key":
+        label = ", ".join(e.field_names)
+        match = re.search(r'not found in the lookup table "([^"]*)" as "([^"]*)"', e.note)
+        where, ref = (match[1] or resource, match[2]) if match else (resource, "")
+        shown = ", ".join("" if v is None else str(v) for v in e.field_values)
+        return error(package, resource, row, label, code, f"'{shown}' in column '{label}' is not a {ref} in '{where}'", hint(code))
+    return error(package, resource, row, field, code, e.message, hint(code))
