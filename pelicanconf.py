@@ -1,0 +1,46 @@
+"""Pelican settings for the council report card site. A council brands its site here."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "Trafford performance report cards (demo)"
+SITE_OWNER = "Trafford Council (demo data)"
+SITEURL = ""
+RELATIVE_URLS = True
+PATH = str(ROOT / "content")
+THEME = str(ROOT / "theme")
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["reportcard_pages"]
+REPORTCARD_DATA = str(ROOT / "data")
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+LICENCE_TEXT = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+# Data values are text: escape everything (Pelican leaves autoescape off by default).
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+# Keep content pages only; no blog machinery, no feeds until the publishing issue.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = ["pages"]
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+INDEX_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+STATIC_PATHS: list[str] = []
+CACHE_CONTENT = False
+DEFAULT_PAGINATION = False
