@@ -62,8 +62,9 @@ def _convert(package: str, resource: str, schema: dict, e) -> DataProblem:
         return error(package, resource, row, label, code, message, hint(code))
     if code == "foreign-key":
         label = ", ".join(e.field_names)
-        match = re.search(r'not found in the lookup table "([^"]*)" as "([^"]*)"', e.note)
-        where, ref = (match[1] or resource, match[2]) if match else (resource, "")
-        shown = ", ".join("" if v is None else str(v) for v in e.field_values)
+        where = e.reference_name or resource
+        ref = ", ".join(e.reference_field_names)
+        match = re.search(r'values "(.*)" not found', e.note)
+        shown = match[1] if match else ""
         return error(package, resource, row, label, code, f"'{shown}' in column '{label}' is not a {ref} in '{where}'", hint(code))
     return error(package, resource, row, field, code, e.message, hint(code))

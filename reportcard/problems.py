@@ -12,7 +12,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class DataProblem:
     """Something wrong (error) or worth knowing (warning) about the data.
 
@@ -30,6 +30,9 @@ class DataProblem:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def sort_key(self) -> tuple:
+        return (self.package, self.resource, self.row or 0, self.field or "", self.code, self.message)
 
     @property
     def where(self) -> str:
@@ -54,11 +57,11 @@ class ValidationReport:
 
     @property
     def errors(self) -> list[DataProblem]:
-        return sorted(p for p in self.problems if p.severity == "error")
+        return sorted((p for p in self.problems if p.severity == "error"), key=DataProblem.sort_key)
 
     @property
     def warnings(self) -> list[DataProblem]:
-        return sorted(p for p in self.problems if p.severity == "warning")
+        return sorted((p for p in self.problems if p.severity == "warning"), key=DataProblem.sort_key)
 
     @property
     def valid(self) -> bool:
