@@ -52,6 +52,7 @@ def label_problem(package: str, resource: str, code: str, position: int, label: 
 
 def header_problems(package: str, resource: str, labels: list[str], field_names: list[str]) -> list[DataProblem]:
     problems = []
+    labels = [label.strip() for label in labels]  # Frictionless ignores spaces round a label
     for position, label in enumerate(labels):
         field = field_names[position] if position < len(field_names) else None
         if field is None:
@@ -90,7 +91,9 @@ def _typed_series(field_type: str, values: list, codes: np.ndarray) -> pd.Series
 
 
 def _hashable(value):
-    return value.normalize() if isinstance(value, Decimal) and value.is_finite() else value
+    if isinstance(value, Decimal) and value.is_finite():
+        return value.normalize()
+    return value if isinstance(value, str | int | float | bool | Decimal) else repr(value)
 
 
 def check_column(package: str, resource: str, field, column: pa.Array, raw: RawTable) -> tuple[list[DataProblem], pd.Series]:
