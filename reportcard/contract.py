@@ -62,12 +62,14 @@ def read_package(folder: Path, name: str) -> tuple[Package | None, list[DataProb
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        return None, [error(name, "", None, None, "package-malformed", f"datapackage.json is not UTF-8 text ({exc.reason})", hint("package-malformed"))]
+        message = f"datapackage.json is not UTF-8 text ({exc.reason})"
+        return None, [error(name, "", None, None, "package-malformed", message, hint("package-malformed"))]
     except json.JSONDecodeError as exc:
         message = f"datapackage.json is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         return None, [error(name, "", exc.lineno, None, "package-malformed", message, hint("package-malformed"))]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return None, [error(name, "", None, None, "package-invalid", "datapackage.json must be an object with a 'resources' list", hint("package-invalid"))]
+        message = "datapackage.json must be an object with a 'resources' list"
+        return None, [error(name, "", None, None, "package-invalid", message, hint("package-invalid"))]
     return Package(name, folder, descriptor), []
 
 

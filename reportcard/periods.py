@@ -151,9 +151,9 @@ def suggest(text: str) -> str | None:
         start, years = int(m[1]), int(m[2])
         return f"{start}" if years == 1 else f"{start} to {start + years - 1}"
     # Jan 2012-Dec 2012 -> 2012
-    if m := re.fullmatch(r"Jan(?:uary)? (\d{4}) ?- ?Dec(?:ember)? (\d{4})", text, re.IGNORECASE):
-        if m[1] == m[2]:
-            return m[1]
+    m = re.fullmatch(r"Jan(?:uary)? (\d{4}) ?- ?Dec(?:ember)? (\d{4})", text, re.IGNORECASE)
+    if m and m[1] == m[2]:
+        return m[1]
     # ranges written with ' - ', '-', ' to ' and shortened ends: 2015 - 19, 2018/19 - 22/23
     if m := re.fullmatch(r"(.+?)\s*(?:\bto\b|\s-\s)\s*(.+)", text):
         first = _suggest_single(m[1])

@@ -163,7 +163,8 @@ def target_indicators_published_at_agreement_scale(ds: Dataset) -> list[DataProb
         published = scales.get(str(t["indicator_id"]))
         if needed and published is not None and needed not in published:
             problems.append(error("targets", "targets", int(t["_row"]), "indicator_id", "indicator-scale-mismatch",
-                                  f"indicator {t['indicator_id']} is not published for a {needed.replace('_', ' ')} (published for: {', '.join(sorted(published))})",
+                                  f"indicator {t['indicator_id']} is not published for a {needed.replace('_', ' ')} "
+                                  f"(published for: {', '.join(sorted(published))})",
                                   hint("indicator-scale-mismatch")))
     return problems
 

@@ -162,10 +162,12 @@ def _check_column_vectorised(package: str, resource: str, field, column: pa.Arra
         series = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object).where(~empty)
         if "pattern" in constraints:
             fits = pc.match_substring_regex(column, f"^(?:{constraints['pattern']})$").to_numpy(zero_copy_only=False)
-            problems += [(i, "constraint-error", f'constraint "pattern" is "{constraints["pattern"]}"', "") for i in np.flatnonzero(~empty & ~fits & live)]
+            note = f'constraint "pattern" is "{constraints["pattern"]}"'
+            problems += [(i, "constraint-error", note, "") for i in np.flatnonzero(~empty & ~fits & live)]
         if "enum" in constraints:
             allowed = pc.is_in(column, value_set=pa.array(constraints["enum"], type=pa.string())).to_numpy(zero_copy_only=False)
-            problems += [(i, "constraint-error", f'constraint "enum" is "{constraints["enum"]}"', "") for i in np.flatnonzero(~empty & ~allowed & live)]
+            note = f'constraint "enum" is "{constraints["enum"]}"'
+            problems += [(i, "constraint-error", note, "") for i in np.flatnonzero(~empty & ~allowed & live)]
     if constraints.get("required"):
         problems += [(i, "constraint-error", 'constraint "required" is "True"', "") for i in np.flatnonzero(empty & live)]
     cells = column.to_pylist() if problems else []
