@@ -12,10 +12,16 @@ from .validate import validate_folder
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
 
 
+def _missing(folder: Path) -> bool:
+    if folder.is_dir():
+        return False
+    print(f"reportcard: no such data folder: {folder}", file=sys.stderr)
+    return True
+
+
 def _validate(args) -> int:
     folder = Path(args.data_dir)
-    if not folder.is_dir():
-        print(f"reportcard: no such data folder: {folder}", file=sys.stderr)
+    if _missing(folder):
         return EXIT_CANNOT_RUN
     try:
         report, _ = validate_folder(folder, engine=args.engine)
@@ -30,8 +36,7 @@ def _build(args) -> int:
     from .build import BuildRefused, build_site
 
     folder = Path(args.data)
-    if not folder.is_dir():
-        print(f"reportcard: no such data folder: {folder}", file=sys.stderr)
+    if _missing(folder):
         return EXIT_CANNOT_RUN
     try:
         result = build_site(folder, Path(args.output), engine=args.engine)

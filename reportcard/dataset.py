@@ -17,14 +17,21 @@ class Dataset:
     folder: Path
     packages: dict[str, Package] = field(default_factory=dict)
     tables: dict[tuple[str, str], CheckedTable] = field(default_factory=dict)
+    _frames: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def frame(self, package: str, resource: str, needs: list[str] | None = None) -> pd.DataFrame | None:
-        """Non-blank rows with a `_row` column (spreadsheet numbering); None if the table or a needed column is missing."""
+        """Non-blank rows with a `_row` column (spreadsheet numbering); None if the table or a needed column is missing.
+
+        Built once per table: every rule asks for observations, and copying millions of rows each time showed up.
+        Callers must not modify the frame they get.
+        """
         table = self.tables.get((package, resource))
         if table is None or any(n not in table.checked_fields for n in needs or []):
             return None
-        frame = table.frame.assign(_row=table.row_numbers)
-        return frame[~table.blank].reset_index(drop=True)
+        if (package, resource) not in self._frames:
+            frame = table.frame.assign(_row=table.row_numbers)
+            self._frames[(package, resource)] = frame[~table.blank].reset_index(drop=True) if table.blank.any() else frame
+        return self._frames[(package, resource)]
 
     def resource_path(self, package: str, resource: str) -> Path | None:
         pkg = self.packages.get(package)

@@ -145,34 +145,34 @@ def _check_column_vectorised(package: str, resource: str, field, column: pa.Arra
     """The same rules for a column with too many distinct values to judge one by one."""
     empty = pc.equal(column, "").to_numpy(zero_copy_only=False)
     live = ~raw.blank
-    problems: list[tuple[int, str, str, str]] = []  # (row index, code, note, cell)
+    problems: list[tuple[int, str, str]] = []  # (row index, code, note)
     constraints = field.constraints
     if field.type in ("number", "integer"):
         shape = _NUMBER if field.type == "number" else _INTEGER
         well_formed = pc.match_substring_regex(column, shape).to_numpy(zero_copy_only=False)
         type_bad = ~empty & ~well_formed
-        problems += [(i, "type-error", f'type is "{field.type}/default"', "") for i in np.flatnonzero(type_bad & live)]
+        problems += [(i, "type-error", f'type is "{field.type}/default"') for i in np.flatnonzero(type_bad & live)]
         numbers = pd.to_numeric(pd.Series(column.to_numpy(zero_copy_only=False)).where(~empty & well_formed), errors="coerce")
         for name, op in (("minimum", np.less), ("maximum", np.greater)):
             if name in constraints:
                 broken = op(numbers.to_numpy(), float(constraints[name])) & live
-                problems += [(i, "constraint-error", f'constraint "{name}" is "{constraints[name]}"', "") for i in np.flatnonzero(broken)]
+                problems += [(i, "constraint-error", f'constraint "{name}" is "{constraints[name]}"') for i in np.flatnonzero(broken)]
         series = numbers.astype("Int64") if field.type == "integer" else numbers
     else:
         series = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object).where(~empty)
         if "pattern" in constraints:
             fits = pc.match_substring_regex(column, f"^(?:{constraints['pattern']})$").to_numpy(zero_copy_only=False)
             note = f'constraint "pattern" is "{constraints["pattern"]}"'
-            problems += [(i, "constraint-error", note, "") for i in np.flatnonzero(~empty & ~fits & live)]
+            problems += [(i, "constraint-error", note) for i in np.flatnonzero(~empty & ~fits & live)]
         if "enum" in constraints:
             allowed = pc.is_in(column, value_set=pa.array(constraints["enum"], type=pa.string())).to_numpy(zero_copy_only=False)
             note = f'constraint "enum" is "{constraints["enum"]}"'
-            problems += [(i, "constraint-error", note, "") for i in np.flatnonzero(~empty & ~allowed & live)]
+            problems += [(i, "constraint-error", note) for i in np.flatnonzero(~empty & ~allowed & live)]
     if constraints.get("required"):
-        problems += [(i, "constraint-error", 'constraint "required" is "True"', "") for i in np.flatnonzero(empty & live)]
+        problems += [(i, "constraint-error", 'constraint "required" is "True"') for i in np.flatnonzero(empty & live)]
     cells = column.to_pylist() if problems else []
     out = [error(package, resource, int(raw.row_numbers[i]), field.name, code,
-                 cell_message(code, field.name, cells[i], note), hint(code)) for i, code, note, _ in problems]
+                 cell_message(code, field.name, cells[i], note), hint(code)) for i, code, note in problems]
     return out, series
 
 

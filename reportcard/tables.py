@@ -81,7 +81,7 @@ def read_raw(package: str, resource: str, path: Path, field_names: list[str]) ->
         n = table.num_rows
         columns = [table.column(i).combine_chunks() for i in range(width)]
         return RawTable(labels, columns, np.arange(2, n + 2, dtype=np.int64), np.zeros(n, dtype=bool), [])
-    return _read_exact(package, resource, path, width, field_names[:expected])
+    return _read_exact(package, resource, path, labels, field_names[:expected])
 
 
 def _read_fast(path: Path, width: int, expected: int) -> pa.Table | None:
@@ -111,9 +111,9 @@ def _read_fast(path: Path, width: int, expected: int) -> pa.Table | None:
     return None if blank.any() else return_table
 
 
-def _read_exact(package: str, resource: str, path: Path, width: int, field_names: list[str]) -> RawTable:
+def _read_exact(package: str, resource: str, path: Path, labels: list[str], field_names: list[str]) -> RawTable:
     """Row-by-row read that keeps ragged and blank rows in place and reports them."""
-    labels = read_header(path)
+    width = len(labels)
     cells: list[list[str]] = [[] for _ in range(width)]
     numbers, blank, structure = [], [], []
     text = path.read_text(encoding="utf-8-sig")

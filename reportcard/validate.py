@@ -53,12 +53,13 @@ def validate_package(dataset: Dataset, report: ValidationReport, name: str, engi
         vector_problems += table_problems
         checked[resource["name"]] = table
         dataset.tables[(name, resource["name"])] = table
+    if use_frictionless:
+        # The vectorised read above still supplies the typed tables; Frictionless gives the verdict.
+        report.add(validate_resources(name, package.descriptor, str(package.folder), [r["name"] for r, _ in readable]))
+        return
     for resource, _ in readable:
         vector_problems += check_foreign_keys(name, resource, checked)
-    if use_frictionless:
-        report.add(validate_resources(name, package.descriptor, str(package.folder), [r["name"] for r, _ in readable]))
-    else:
-        report.add(vector_problems)
+    report.add(vector_problems)
 
 
 def validate_folder(folder: Path, engine: Engine = "auto", today: date | None = None) -> tuple[ValidationReport, Dataset]:
