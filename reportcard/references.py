@@ -17,6 +17,7 @@ CROSS_REFERENCES = [
     (("targets", "targets", "indicator_id"), ("indicators", "indicators", "id")),
     (("targets", "target_partners", "organisation_id"), ("partnerships", "organisations", "id")),
     (("partnerships", "partnerships", "area_code"), ("places", "areas", "code")),
+    (("partnerships", "organisations", "area_code"), ("places", "areas", "code")),
 ]
 
 

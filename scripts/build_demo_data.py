@@ -308,7 +308,10 @@ def build_partnerships() -> dict[str, list[dict]]:
         ("thrive-trafford", "Thrive Trafford (voluntary, community and social enterprise sector)", "voluntary_and_community", False, "https://thrivetrafford.org.uk/"),
         ("tfgm", "Transport for Greater Manchester", "transport", False, "https://tfgm.com/"),
     ]
-    organisations = [dict(id=i, name=n, sector=s, duty_to_cooperate=d, website=w, illustrative=True) for i, n, s, d, w in orgs]
+    organisations = [
+        dict(id=i, name=n, sector=s, duty_to_cooperate=d, website=w, area_code=TRAFFORD if i == "trafford-council" else "", illustrative=True)
+        for i, n, s, d, w in orgs
+    ]
     parts = [
         ("trafford-partnership", "Trafford Partnership", "local_strategic_partnership", None, "The borough's local strategic partnership: public, voluntary and business partners agreeing shared priorities."),
         ("safer-trafford", "Safer Trafford Partnership", "community_safety", "trafford-partnership", "The community safety partnership: reducing crime, disorder and reoffending."),
