@@ -1,0 +1,422 @@
+"""The validated data as domain objects: places, indicators, targets and partnerships.
+
+Small tables become frozen dataclasses; observations stay one pandas frame with positional indices,
+because at England scale (millions of rows) a Python object per row would cost more than the build.
+A figure is made only when a page asks for one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .periods import Period, PeriodError, parse_period
+
+#: Area types that are councils (a ward's parent must be one); the order is the tier, top first.
+COUNCIL_TIERS = {"county": 1, "metropolitan_borough": 2, "unitary": 2, "london_borough": 2, "district": 3}
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    type: str
+    parent_code: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    source: str | None = None
+
+    @property
+    def is_ward(self) -> bool:
+        return self.type == "ward"
+
+    @property
+    def is_council(self) -> bool:
+        return self.type in COUNCIL_TIERS
+
+    @property
+    def current(self) -> bool:
+        return self.valid_to is None
+
+    @property
+    def type_label(self) -> str:
+        return self.type.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Councillor:
+    ward_code: str
+    name: str
+    party: str | None = None
+    role: str | None = None
+    page: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    description: str | None = None
+    order: int | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    theme: str
+    unit: str
+    polarity: str
+    short_title: str | None = None
+    unit_label: str | None = None
+    decimals: int | None = None
+    scales: str | None = None
+    frequency: str | None = None
+    source: str | None = None
+    source_url: str | None = None
+    definition: str | None = None
+    perception: bool | None = None
+    ni_number: str | None = None
+    next_update: date | None = None
+    licence: str | None = None
+    illustrative: bool | None = None
+
+    @property
+    def name(self) -> str:
+        return self.short_title or self.title
+
+    @property
+    def places(self) -> int:
+        """Decimal places shown on pages and in downloads (one when the data does not say)."""
+        return 1 if self.decimals is None else int(self.decimals)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published value for an area and period, with its interval and status."""
+
+    period: str
+    value: float | None
+    lower: float | None = None
+    upper: float | None = None
+    status: str | None = None
+    note: str | None = None
+    start: date | None = None
+    end: date | None = None
+    kind: str | None = None
+
+    @property
+    def has_ci(self) -> bool:
+        return self.value is not None and self.lower is not None and self.upper is not None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str
+    name: str
+    area_code: str
+    start: date
+    end: date
+    source: str | None = None
+    illustrative: bool | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    target_id: str
+    period: str
+    value: float
+    illustrative: bool | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    agreement_id: str
+    indicator_id: str
+    type: str
+    theme: str
+    baseline_period: str
+    baseline_value: float
+    target_period: str
+    target_value: float
+    tolerance: float | None = None
+    note: str | None = None
+    illustrative: bool | None = None
+
+
+@dataclass(frozen=True)
+class TargetPartner:
+    target_id: str
+    organisation_id: str
+    role: str
+    illustrative: bool | None = None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    sector: str | None = None
+    duty_to_cooperate: bool | None = None
+    website: str | None = None
+    area_code: str | None = None
+    illustrative: bool | None = None
+
+
+@dataclass(frozen=True)
+class Partnership:
+    id: str
+    name: str
+    type: str
+    area_code: str | None = None
+    parent_id: str | None = None
+    description: str | None = None
+    illustrative: bool | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    partnership_id: str
+    organisation_id: str
+    role: str
+    from_: date | None = None
+    to: date | None = None
+    illustrative: bool | None = None
+
+
+LAA_THEMES = {
+    "children_and_young_people": "Children and young people",
+    "healthier_communities_and_older_people": "Healthier communities and older people",
+    "safer_and_stronger_communities": "Safer and stronger communities",
+    "economic_development_and_environment": "Economic development and the environment",
+}
+
+
+def _plain(value):
+    """pandas missing values become None, timestamps dates, numpy scalars Python ones."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _records(dataset: Dataset, package: str, resource: str, cls, rename: dict[str, str] | None = None) -> list:
+    frame = dataset.frame(package, resource)
+    if frame is None:
+        return []
+    names = {f.name for f in dataclasses.fields(cls)}
+    rename = rename or {}
+    columns = [c for c in frame.columns if rename.get(c, c) in names]
+    rows = []
+    for values in zip(*(frame[c].tolist() for c in columns), strict=True):
+        rows.append(cls(**{rename.get(c, c): _plain(v) for c, v in zip(columns, values, strict=True)}))
+    return rows
+
+
+@dataclass
+class Model:
+    """Everything the pages need, looked up by code or id. Built once per build from a valid dataset."""
+
+    areas: dict[str, Area]
+    councillors: dict[str, list[Councillor]]
+    comparator_groups: dict[str, tuple[str, list[str]]]
+    themes: list[Theme]
+    indicators: dict[str, Indicator]
+    observations: pd.DataFrame
+    agreements: dict[str, Agreement]
+    targets: dict[str, Target]
+    milestones: dict[str, list[Milestone]]
+    target_partners: dict[str, list[TargetPartner]]
+    organisations: dict[str, Organisation]
+    partnerships: dict[str, Partnership]
+    memberships: list[Membership]
+    boundaries: dict | None = None
+    _periods: dict[str, Period | None] = field(default_factory=dict, repr=False)
+
+    # -- places -------------------------------------------------------------------------------
+    def parent(self, area: Area) -> Area | None:
+        return self.areas.get(area.parent_code) if area.parent_code else None
+
+    def ancestors(self, area: Area) -> list[Area]:
+        """Parent first, up to the country; guards against a loop in hand-edited data."""
+        chain, seen = [], {area.code}
+        parent = self.parent(area)
+        while parent is not None and parent.code not in seen:
+            chain.append(parent)
+            seen.add(parent.code)
+            parent = self.parent(parent)
+        return chain
+
+    def councils_of(self, area: Area) -> list[Area]:
+        """The councils an area sits in, lowest tier first (a two-tier ward: district, then county)."""
+        return [a for a in self.ancestors(area) if a.is_council]
+
+    def country_of(self, area: Area) -> Area | None:
+        return next((a for a in self.ancestors(area) if a.type == "country"), None)
+
+    @cached_property
+    def children(self) -> dict[str, list[Area]]:
+        by_parent: dict[str, list[Area]] = defaultdict(list)
+        for area in sorted(self.areas.values(), key=lambda a: (a.name, a.code)):
+            if area.parent_code:
+                by_parent[area.parent_code].append(area)
+        return by_parent
+
+    def wards_of(self, council: Area, current_only: bool = True) -> list[Area]:
+        """Wards under a council, at any depth (a county's wards sit under its districts)."""
+        wards, queue = [], list(self.children.get(council.code, []))
+        while queue:
+            area = queue.pop(0)
+            if area.is_ward:
+                if area.current or not current_only:
+                    wards.append(area)
+            else:
+                queue.extend(self.children.get(area.code, []))
+        return sorted(wards, key=lambda a: (a.name, a.code))
+
+    @cached_property
+    def current_wards(self) -> list[Area]:
+        return sorted((a for a in self.areas.values() if a.is_ward and a.current), key=lambda a: (a.name, a.code))
+
+    @cached_property
+    def councils(self) -> list[Area]:
+        return sorted((a for a in self.areas.values() if a.is_council), key=lambda a: (a.name, a.code))
+
+    def comparators_of(self, area: Area) -> list[tuple[str, str, list[str]]]:
+        """Comparator groups (id, name, member codes) that include this area."""
+        return [(gid, name, codes) for gid, (name, codes) in sorted(self.comparator_groups.items()) if area.code in codes]
+
+    # -- periods and figures ------------------------------------------------------------------
+    def period(self, text: str) -> Period | None:
+        if text not in self._periods:
+            try:
+                self._periods[text] = parse_period(text)
+            except PeriodError:
+                self._periods[text] = None
+        return self._periods[text]
+
+    @cached_property
+    def _series_index(self) -> dict[tuple[str, str, str], np.ndarray]:
+        obs = self.observations
+        if obs.empty:
+            return {}
+        return obs.groupby(["indicator_id", "area_code", "breakdown"], observed=True, sort=False).indices
+
+    @cached_property
+    def _indicator_index(self) -> dict[str, np.ndarray]:
+        obs = self.observations
+        return obs.groupby("indicator_id", observed=True, sort=False).indices if not obs.empty else {}
+
+    def _figure(self, row: dict) -> Figure:
+        period = self.period(str(row["period"]))
+        return Figure(
+            period=str(row["period"]), value=_plain(row.get("value")), lower=_plain(row.get("lower_ci")),
+            upper=_plain(row.get("upper_ci")), status=_plain(row.get("status")), note=_plain(row.get("note")),
+            start=period.start if period else None, end=period.end if period else None, kind=period.kind if period else None,
+        )
+
+    def series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> list[Figure]:
+        """Every figure for one area, oldest first (by period end, then start)."""
+        positions = self._series_index.get((indicator_id, area_code, breakdown))
+        if positions is None:
+            return []
+        rows = self.observations.iloc[positions].to_dict("records")
+        figures = [self._figure(r) for r in rows]
+        return sorted(figures, key=lambda f: (f.end or date.min, f.start or date.min, f.period))
+
+    def indicator_rows(self, indicator_id: str) -> pd.DataFrame:
+        positions = self._indicator_index.get(indicator_id)
+        return self.observations.iloc[positions] if positions is not None else self.observations.iloc[0:0]
+
+    def breakdowns(self, indicator_id: str) -> list[str]:
+        rows = self.indicator_rows(indicator_id)
+        return sorted(set(rows["breakdown"].astype(str)) - {ALL}) if len(rows) else []
+
+    def latest_period(self, indicator_id: str, area_codes: list[str], breakdown: str = ALL) -> str | None:
+        """The most recent period with a figure for any of these areas: the period a comparison is made in."""
+        rows = self.indicator_rows(indicator_id)
+        rows = rows[rows["area_code"].isin(area_codes) & (rows["breakdown"] == breakdown)]
+        periods = [p for p in (self.period(str(t)) for t in rows["period"].unique()) if p is not None]
+        return max(periods, key=lambda p: (p.end, p.start)).label if periods else None
+
+    def figure(self, indicator_id: str, area_code: str, period: str | None, breakdown: str = ALL) -> Figure | None:
+        if period is None:
+            return None
+        return next((f for f in self.series(indicator_id, area_code, breakdown) if f.period == period), None)
+
+    # -- targets and partners -----------------------------------------------------------------
+    def targets_covering(self, area: Area) -> list[Target]:
+        """Targets of agreements made for this area or any area it sits in."""
+        codes = {area.code} | {a.code for a in self.ancestors(area)}
+        agreements = {a.id for a in self.agreements.values() if a.area_code in codes}
+        return [t for t in self.targets.values() if t.agreement_id in agreements]
+
+    def partnerships_covering(self, area: Area) -> list[Partnership]:
+        codes = {area.code} | {a.code for a in self.ancestors(area)}
+        return [p for p in self.partnerships.values() if p.area_code in codes]
+
+    def members_of(self, partnership_id: str) -> list[Membership]:
+        return [m for m in self.memberships if m.partnership_id == partnership_id]
+
+    def memberships_of(self, organisation_id: str) -> list[Membership]:
+        return [m for m in self.memberships if m.organisation_id == organisation_id]
+
+    def targets_of_organisation(self, organisation_id: str) -> list[tuple[Target, str]]:
+        return [
+            (self.targets[p.target_id], p.role)
+            for partners in self.target_partners.values() for p in partners if p.organisation_id == organisation_id
+        ]
+
+    def organisation_for_area(self, area_code: str) -> Organisation | None:
+        return next((o for o in self.organisations.values() if o.area_code == area_code), None)
+
+
+def build_model(dataset: Dataset, boundaries: dict | None = None) -> Model:
+    """Turn a valid dataset into the model. Only call after validation passed."""
+    councillors: dict[str, list[Councillor]] = defaultdict(list)
+    for c in _records(dataset, "places", "councillors", Councillor):
+        councillors[c.ward_code].append(c)
+    groups: dict[str, tuple[str, list[str]]] = {}
+    frame = dataset.frame("places", "comparator_groups")
+    if frame is not None:
+        for gid, name, code in zip(frame["group_id"].astype(str), frame["group_name"].astype(str), frame["area_code"].astype(str), strict=True):
+            groups.setdefault(gid, (name, []))[1].append(code)
+    milestones: dict[str, list[Milestone]] = defaultdict(list)
+    for m in _records(dataset, "targets", "milestones", Milestone):
+        milestones[m.target_id].append(m)
+    partners: dict[str, list[TargetPartner]] = defaultdict(list)
+    for p in _records(dataset, "targets", "target_partners", TargetPartner):
+        partners[p.target_id].append(p)
+    observations = dataset.frame("indicators", "observations")
+    if observations is None:
+        observations = pd.DataFrame(columns=["indicator_id", "area_code", "period", "breakdown", "value"])
+    themes = sorted(_records(dataset, "indicators", "themes", Theme), key=lambda t: (t.order is None, t.order or 0, t.title))
+    return Model(
+        areas={a.code: a for a in _records(dataset, "places", "areas", Area)},
+        councillors=dict(councillors),
+        comparator_groups=groups,
+        themes=themes,
+        indicators={i.id: i for i in _records(dataset, "indicators", "indicators", Indicator)},
+        observations=observations,
+        agreements={a.id: a for a in _records(dataset, "targets", "agreements", Agreement)},
+        targets={t.id: t for t in _records(dataset, "targets", "targets", Target)},
+        milestones=dict(milestones),
+        target_partners=dict(partners),
+        organisations={o.id: o for o in _records(dataset, "partnerships", "organisations", Organisation)},
+        partnerships={p.id: p for p in _records(dataset, "partnerships", "partnerships", Partnership)},
+        memberships=_records(dataset, "partnerships", "memberships", Membership, rename={"from": "from_"}),
+        boundaries=boundaries,
+    )
