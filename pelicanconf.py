@@ -13,6 +13,19 @@ THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = ["reportcard_pages"]
 REPORTCARD_DATA = str(ROOT / "data")
+REPORTCARD_COMMENTARY = str(ROOT / "content" / "commentary")
+# Rendered chart SVGs, keyed by a hash of their spec: kept between builds so unchanged charts are reused.
+REPORTCARD_CACHE = str(ROOT / ".cache" / "charts")
+
+# Branding: a council changes these and nothing else.
+BRAND_COLOUR = "#1d4f76"  # header background; keep 4.5:1 contrast with BRAND_TEXT_COLOUR
+BRAND_TEXT_COLOUR = "#ffffff"
+SITE_LOGO = ""  # e.g. "images/logo.svg", placed in content/images/
+CONTACT_EMAIL = ""
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0, and data from "
+    "Trafford Data Lab (Trafford Council) and mySociety (CC BY 4.0). Some figures are illustrative and are labelled as such."
+)
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
 LICENCE_TEXT = "Open Government Licence v3.0"

@@ -28,10 +28,14 @@ class BuildRefused(Exception):
 class BuildResult:
     report: ValidationReport
     pages: int
+    charts_rendered: int = 0
+    charts_reused: int = 0
 
 
 #: The validated data of the build in progress, handed to the Pelican plugin (which cannot take arguments).
 current: tuple[ValidationReport, Dataset] | None = None
+#: What the plugin reports back about charts (rendered vs reused from the cache) for the last build.
+chart_stats = None
 
 
 def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None) -> BuildResult:
@@ -52,7 +56,8 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         raise
     finally:
         current = None
-    return BuildResult(report, pages)
+    stats = chart_stats
+    return BuildResult(report, pages, stats.rendered if stats else 0, stats.reused if stats else 0)
 
 
 def _run_pelican(data: Path, output: Path, settings_file: Path) -> None:

@@ -420,3 +420,11 @@ def build_model(dataset: Dataset, boundaries: dict | None = None) -> Model:
         memberships=_records(dataset, "partnerships", "memberships", Membership, rename={"from": "from_"}),
         boundaries=boundaries,
     )
+
+
+def load_boundaries(dataset: Dataset) -> dict | None:
+    """The ward boundaries GeoJSON, if the places package has one (already checked by validation)."""
+    import json
+
+    path = dataset.resource_path("places", "ward_boundaries")
+    return json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else None

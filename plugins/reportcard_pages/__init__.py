@@ -1,4 +1,4 @@
-"""Pelican plugin: hands the validated data to templates. All domain logic is in `reportcard`."""
+"""Pelican plugin: writes the report card pages from the validated data. All domain logic is in `reportcard`."""
 
 from pathlib import Path
 
@@ -6,27 +6,42 @@ from pelican import signals
 from pelican.generators import Generator
 
 from reportcard import build
+from reportcard import formatting as fmt
+from reportcard.charts import Chart
 from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
+from reportcard.downloads import csv_text
+from reportcard.model import build_model, load_boundaries
+from reportcard.render import render_charts, write_if_changed
+from reportcard.site import URLS, Download, Page, site_items
 from reportcard.validate import validate_folder
 
 
 class ReportCardGenerator(Generator):
-    """Writes the data pages from templates (no Markdown: it is the slow part of Pelican)."""
+    """Writes every data page from templates (no Markdown: it is the slow part of Pelican)."""
 
     def generate_output(self, writer):
         report, dataset = build.current or validate_folder(Path(self.settings["REPORTCARD_DATA"]))
-        areas = dataset.frame("places", "areas", ["code", "name", "type"])
-        wards = areas[(areas["type"] == "ward") & areas["valid_to"].isna()].sort_values("name") if areas is not None else []
-        contract = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
+        model = build_model(dataset, load_boundaries(dataset))
+        output = Path(self.output_path)
+        shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
+        charts: list[Chart] = []
+        templates = {}
         pages = [
-            ("index.html", "home.html", {"wards": wards.to_dict("records") if len(wards) else []}),
-            ("data/contract/index.html", "contract.html", {"contract": contract}),
-            ("data/validation/index.html", "validation.html", {"report": report}),
+            Page("data/contract/index.html", "contract", {"contract": [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]}),
+            Page("data/validation/index.html", "validation", {"report": report}),
         ]
-        for path, template, extra in pages:
-            context = dict(self.context, **extra)
-            writer.write_file(path, self.get_template(template.removesuffix(".html")), context, relative_urls=True)
+        for item in [*pages, *site_items(model, Path(self.settings["REPORTCARD_COMMENTARY"]))]:
+            if isinstance(item, Page):
+                if item.template not in templates:
+                    templates[item.template] = self.get_template(item.template)
+                writer.write_file(item.path, templates[item.template], dict(shared, **item.context), relative_urls=True)
+            elif isinstance(item, Download):
+                write_if_changed(output / item.path, csv_text(item.columns, item.rows))
+            else:
+                charts.append(item)
+        stats = render_charts(charts, output, Path(self.settings["REPORTCARD_CACHE"]))
+        build.chart_stats = stats
 
 
 def get_generators(pelican):

@@ -1,0 +1,32 @@
+"""CSV files people download: safe to open in a spreadsheet, numbers left as numbers.
+
+A text cell that starts with = + - @, a tab or a carriage return can run as a formula in Excel or
+LibreOffice ("CSV injection"). Such cells get a leading apostrophe, which spreadsheets show as
+text; a cell that is a plain number (including a negative one) is left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def csv_text(columns: list[tuple[str, str]], rows: list[dict]) -> str:
+    """A header of column keys, then one line per row, every cell made safe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([key for key, _ in columns])
+    for row in rows:
+        writer.writerow([safe_cell(row.get(key)) for key, _ in columns])
+    return out.getvalue()

@@ -1,0 +1,40 @@
+"""How numbers are written: one rounding rule for pages, chart tables, summaries and downloads."""
+
+from __future__ import annotations
+
+from .measures import rounded
+from .model import Indicator
+
+NOT_AVAILABLE = "not available"
+
+
+def number(value: float | None, places: int) -> str:
+    """Rounded half away from zero, with thousands separators: 236,370 or 57.3."""
+    if value is None:
+        return NOT_AVAILABLE
+    return f"{rounded(value, places):,}"
+
+
+def csv_number(value: float | None, places: int) -> str:
+    """The same rounding as on the page, without separators, so a spreadsheet reads a number."""
+    return "" if value is None else str(rounded(value, places))
+
+
+def with_unit(value: float | None, indicator: Indicator) -> str:
+    """57.3% or 67.7 Mbps: the unit label right after a percentage, after a space otherwise."""
+    text = number(value, indicator.places)
+    label = indicator.unit_label or ""
+    if value is None or not label or label in {"score", "rate"}:
+        return text
+    return f"{text}%" if label == "%" else f"{text} {label}"
+
+
+def interval(lower: float | None, upper: float | None, indicator: Indicator) -> str:
+    if lower is None or upper is None:
+        return ""
+    return f"{number(lower, indicator.places)} to {number(upper, indicator.places)}"
+
+
+def words(identifier: str | None) -> str:
+    """An enum value as words for people: 'higher_is_better' -> 'higher is better'."""
+    return (identifier or "").replace("_", " ")

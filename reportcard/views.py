@@ -1,0 +1,228 @@
+"""What each page shows, worked out from the model and the measures, ready for a template.
+
+Pure functions of the model: no Pelican, no files. Templates only lay these out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import formatting as fmt
+from .measures import (
+    STATUS_ORDER, STATUS_SYMBOLS, STATUS_WORDS, Checkpoint, Placing, TargetStatus, Verdict, compare, direction_of_travel,
+    placing, previous_comparable, target_status,
+)
+from .model import ALL, LAA_THEMES, Area, Figure, Indicator, Model, Target
+
+
+@dataclass
+class Benchmark:
+    name: str
+    value: str
+    verdict: Verdict
+
+
+@dataclass
+class IndicatorLine:
+    """One indicator on an area's page: latest value, trend and comparisons in words and symbols."""
+
+    indicator: Indicator
+    latest: Figure | None
+    value: str
+    interval: str
+    trend: Verdict
+    previous: Figure | None
+    benchmarks: list[Benchmark]
+    placing: Placing | None = None
+    placing_of: str | None = None
+
+
+@dataclass
+class TargetView:
+    target: Target
+    indicator: Indicator
+    area: Area
+    status: TargetStatus
+    baseline: str
+    final: str
+    latest: str
+    expected: str
+    milestones: list[dict] = field(default_factory=list)
+    partners: list[dict] = field(default_factory=list)
+
+    @property
+    def theme_title(self) -> str:
+        return LAA_THEMES.get(self.target.theme, fmt.words(self.target.theme))
+
+
+class Views:
+    """Builds page views, remembering what several pages share (target status, ward peer values)."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self._peer_values: dict[tuple[str, str, str], dict[str, float | None]] = {}
+
+    # -- indicators on an area's page ---------------------------------------------------------
+    def benchmark_areas(self, area: Area) -> list[Area]:
+        """The council(s) an area sits in (district and county in a two-tier area), then its country."""
+        benchmarks = self.model.councils_of(area)
+        country = self.model.country_of(area)
+        return benchmarks + ([country] if country and country.code != area.code else [])
+
+    def peer_values(self, indicator_id: str, council: Area, period: str) -> dict[str, float | None]:
+        """Every current ward of a council in one period: the peers a ward is placed among."""
+        key = (indicator_id, council.code, period)
+        if key not in self._peer_values:
+            values = {}
+            for ward in self.model.wards_of(council):
+                figure = self.model.figure(indicator_id, ward.code, period)
+                values[ward.code] = figure.value if figure else None
+            self._peer_values[key] = values
+        return self._peer_values[key]
+
+    def indicator_line(self, indicator: Indicator, area: Area, series: list[Figure] | None = None) -> IndicatorLine | None:
+        series = series if series is not None else self.model.series(indicator.id, area.code)
+        if not series:
+            return None
+        latest = series[-1]
+        previous = previous_comparable(series, latest)
+        places = indicator.places
+        benchmarks = []
+        for other in self.benchmark_areas(area):
+            figure = self.model.figure(indicator.id, other.code, latest.period)
+            if figure is not None and figure.value is not None:
+                benchmarks.append(Benchmark(other.name, fmt.with_unit(figure.value, indicator), compare(latest, figure, indicator.polarity, places)))
+        line = IndicatorLine(
+            indicator, latest, fmt.with_unit(latest.value, indicator), fmt.interval(latest.lower, latest.upper, indicator),
+            direction_of_travel(latest, previous, indicator.polarity, places), previous, benchmarks,
+        )
+        parent = self.model.parent(area)
+        if area.is_ward and area.current and parent is not None and latest.value is not None:
+            peers = self.peer_values(indicator.id, parent, latest.period)
+            line.placing = placing(latest.value, list(peers.values()))
+            line.placing_of = parent.name
+        return line
+
+    def lines_by_theme(self, area: Area) -> list[tuple[object, list[IndicatorLine]]]:
+        by_theme: dict[str, list[IndicatorLine]] = defaultdict(list)
+        for indicator in sorted(self.model.indicators.values(), key=lambda i: (i.name, i.id)):
+            line = self.indicator_line(indicator, area)
+            if line is not None:
+                by_theme[indicator.theme].append(line)
+        return [(theme, by_theme[theme.id]) for theme in self.model.themes if by_theme.get(theme.id)]
+
+    # -- targets ------------------------------------------------------------------------------
+    def checkpoint(self, period: str, value: float) -> Checkpoint | None:
+        parsed = self.model.period(period)
+        return Checkpoint(period, parsed.end, value) if parsed else None
+
+    @cached_property
+    def targets(self) -> dict[str, TargetView]:
+        views = {}
+        for target in sorted(self.model.targets.values(), key=lambda t: t.id):
+            indicator = self.model.indicators[target.indicator_id]
+            agreement = self.model.agreements[target.agreement_id]
+            area = self.model.areas[agreement.area_code]
+            actuals = self.model.series(indicator.id, area.code)
+            milestones = sorted(self.model.milestones.get(target.id, []), key=lambda m: self.model.period(m.period).end)
+            status = target_status(
+                self.checkpoint(target.baseline_period, target.baseline_value),
+                [self.checkpoint(m.period, m.value) for m in milestones],
+                self.checkpoint(target.target_period, target.target_value),
+                actuals, indicator.polarity, target.tolerance,
+            )
+            by_period = {f.period: f for f in actuals}
+            view = TargetView(
+                target, indicator, area, status,
+                baseline=f"{fmt.with_unit(target.baseline_value, indicator)} in {target.baseline_period}",
+                final=f"{fmt.with_unit(target.target_value, indicator)} by {target.target_period}",
+                latest=f"{fmt.with_unit(status.actual.value, indicator)} in {status.actual.period}" if status.actual else "No figure since the baseline",
+                expected=fmt.with_unit(status.expected, indicator) if status.expected is not None else "",
+            )
+            for m in milestones:
+                actual = by_period.get(m.period)
+                view.milestones.append({"period": m.period, "milestone": fmt.with_unit(m.value, indicator),
+                                        "actual": fmt.with_unit(actual.value, indicator) if actual else fmt.NOT_AVAILABLE})
+            for partner in sorted(self.model.target_partners.get(target.id, []), key=lambda p: (p.role != "lead", p.organisation_id)):
+                organisation = self.model.organisations[partner.organisation_id]
+                governs = self.model.areas.get(organisation.area_code) if organisation.area_code else None
+                view.partners.append({"organisation": organisation, "role": partner.role, "governs": governs})
+            views[target.id] = view
+        return views
+
+    def scorecard(self, targets: list[TargetView] | None = None) -> dict:
+        """Targets grouped by LAA theme, with counts per status (every status listed, even at zero)."""
+        targets = list(self.targets.values()) if targets is None else targets
+        counts = Counter(t.status.verdict.key for t in targets)
+        groups: dict[str, list[TargetView]] = defaultdict(list)
+        for view in targets:
+            groups[view.theme_title].append(view)
+        return {
+            "counts": [{"key": k, "label": STATUS_WORDS[k], "symbol": STATUS_SYMBOLS[k], "count": counts.get(k, 0)} for k in STATUS_ORDER],
+            "themes": sorted(groups.items()),
+            "total": len(targets),
+        }
+
+    def targets_covering(self, area: Area) -> list[TargetView]:
+        return [self.targets[t.id] for t in sorted(self.model.targets_covering(area), key=lambda t: t.id)]
+
+    def shared_targets(self, partnership_id: str) -> list[TargetView]:
+        """Targets on which at least two of a partnership's members are named partners."""
+        members = {m.organisation_id for m in self.model.members_of(partnership_id)}
+        shared = []
+        for view in self.targets.values():
+            partners = {p["organisation"].id for p in view.partners}
+            if len(partners & members) >= 2:
+                shared.append(view)
+        return shared
+
+    # -- comparisons at council level ---------------------------------------------------------
+    def group_median(self, indicator: Indicator, codes: list[str], period: str, exclude: str) -> Figure | None:
+        """A comparator group's benchmark: the median of its other members in the same period."""
+        values = [f.value for c in codes if c != exclude for f in [self.model.figure(indicator.id, c, period)] if f and f.value is not None]
+        return Figure(period=period, value=statistics.median(values)) if len(values) >= 3 else None
+
+    def comparator_lines(self, area: Area, lines: list[IndicatorLine]) -> None:
+        """Add 'similar councils' to each line of a council page, as a median benchmark (not tested)."""
+        for _, name, codes in self.model.comparators_of(area):
+            for line in lines:
+                if line.latest is None or line.latest.value is None:
+                    continue
+                median = self.group_median(line.indicator, codes, line.latest.period, area.code)
+                if median is not None:
+                    line.benchmarks.append(Benchmark(f"{name} (median)", fmt.with_unit(median.value, line.indicator),
+                                                     compare(line.latest, median, line.indicator.polarity, line.indicator.places)))
+
+    def breakdown_rows(self, indicator: Indicator, area: Area) -> list[dict]:
+        """The latest figure of each breakdown (sex, age, deprivation fifth...) for one area."""
+        rows = []
+        for breakdown in self.model.breakdowns(indicator.id):
+            series = self.model.series(indicator.id, area.code, breakdown)
+            if series:
+                latest = series[-1]
+                rows.append({"breakdown": breakdown.split("=", 1)[-1].replace("-", " "), "period": latest.period,
+                             "value": fmt.with_unit(latest.value, indicator), "interval": fmt.interval(latest.lower, latest.upper, indicator)})
+        return rows
+
+    def focus_councils(self) -> list[Area]:
+        """Councils the site is about: those with current wards in the data (or with an agreement)."""
+        with_agreements = {a.area_code for a in self.model.agreements.values()}
+        return [c for c in self.model.councils if self.model.wards_of(c) or c.code in with_agreements]
+
+    def what_changed(self, limit: int = 6) -> list[dict]:
+        """The indicators with the most recent periods: what a returning visitor looks for first."""
+        latest = []
+        for indicator in self.model.indicators.values():
+            rows = self.model.indicator_rows(indicator.id)
+            periods = [p for p in (self.model.period(str(t)) for t in rows["period"].unique()) if p] if len(rows) else []
+            if periods:
+                newest = max(periods, key=lambda p: (p.end, p.start))
+                latest.append({"indicator": indicator, "period": newest.label, "end": newest.end})
+        return sorted(latest, key=lambda r: (r["end"], r["indicator"].id), reverse=True)[:limit]
+
+
+def is_all(breakdown: str) -> bool:
+    return breakdown == ALL
