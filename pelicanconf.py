@@ -22,6 +22,7 @@ BRAND_COLOUR = "#1d4f76"  # header background; keep 4.5:1 contrast with BRAND_TE
 BRAND_TEXT_COLOUR = "#ffffff"
 SITE_LOGO = ""  # e.g. "images/logo.svg", placed in content/images/
 CONTACT_EMAIL = ""
+CONTACT_URL = "https://www.trafford.gov.uk/"
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0, and data from "
     "Trafford Data Lab (Trafford Council) and mySociety (CC BY 4.0). Some figures are illustrative and are labelled as such."

@@ -38,8 +38,10 @@ current: tuple[ValidationReport, Dataset] | None = None
 chart_stats = None
 
 
-def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None) -> BuildResult:
-    global current
+def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None, settings: dict | None = None) -> BuildResult:
+    """`settings` override pelicanconf.py (tests point the chart cache and commentary elsewhere)."""
+    global current, chart_stats
+    chart_stats = None
     report, dataset = validate_folder(data, engine=engine)
     if not report.valid:
         raise BuildRefused(report)
@@ -48,7 +50,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     try:
         current = (report, dataset)
-        _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py")
+        _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
         pages = sum(1 for _ in staging.rglob("*.html"))
         _swap(staging, output)
     except BaseException:
@@ -60,12 +62,12 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     return BuildResult(report, pages, stats.rendered if stats else 0, stats.reused if stats else 0)
 
 
-def _run_pelican(data: Path, output: Path, settings_file: Path) -> None:
+def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> None:
     from pelican import Pelican
     from pelican.settings import read_settings
 
     settings = read_settings(str(settings_file), override={
-        "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False,
+        "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False, **extra,
     })
     Pelican(settings).run()
 

@@ -34,9 +34,18 @@ class Chart:
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", gridColor="#dddddd").configure_legend(
-        labelFontSize=12, symbolStrokeWidth=2, symbolOpacity=1, labelLimit=260,
-    ).configure_view(stroke=None).configure_title(fontSize=14, anchor="start")
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", gridColor="#dddddd")
+        .configure_legend(
+            labelFontSize=12,
+            symbolStrokeWidth=2,
+            symbolOpacity=1,
+            labelLimit=260,
+        )
+        .configure_view(stroke=None)
+        .configure_title(fontSize=14, anchor="start")
+    )
 
 
 @cache
@@ -45,30 +54,52 @@ def _template(kind: str) -> str:
     table = alt.Chart(alt.Data(name="table"))
     if kind == "trend":
         x = alt.X("period:N", sort=alt.EncodingSortField(field="order", op="min"), title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=True))
-        chart = alt.layer(
-            table.mark_area(opacity=0.18).encode(y="lower:Q", y2="upper:Q").transform_filter("isValid(datum.lower) && isValid(datum.upper)"),
-            table.mark_line(strokeWidth=2.5).encode(y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), strokeDash=alt.StrokeDash("series:N", legend=None)),
-            table.mark_point(filled=True, size=70, opacity=1).encode(y="value:Q", shape=alt.Shape("series:N", legend=None)),
-        ).encode(x=x, color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None, columns=1))).properties(width=560, height=260)
+        chart = (
+            alt.layer(
+                table.mark_area(opacity=0.18).encode(y="lower:Q", y2="upper:Q").transform_filter("isValid(datum.lower) && isValid(datum.upper)"),
+                table.mark_line(strokeWidth=2.5).encode(
+                    y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), strokeDash=alt.StrokeDash("series:N", legend=None)
+                ),
+                table.mark_point(filled=True, size=70, opacity=1).encode(y="value:Q", shape=alt.Shape("series:N", legend=None)),
+            )
+            .encode(x=x, color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None, columns=1)))
+            .properties(width=560, height=260)
+        )
     elif kind == "areas":
         y = alt.Y("area:N", sort=None, title=None, axis=alt.Axis(labelLimit=200))
         ward = "datum.kind == 'area'"
         chart = alt.layer(
-            table.mark_bar(height={"band": 0.7}).encode(
-                y=y, x=alt.X("value:Q", title=None), color=alt.condition("datum.focus", alt.value(PALETTE[1]), alt.value(PALETTE[0])),
-            ).transform_filter(ward),
-            table.mark_rule(color="#0b0c0c", strokeWidth=1.5).encode(y=y, x="lower:Q", x2="upper:Q").transform_filter(f"{ward} && isValid(datum.lower)"),
+            table.mark_bar(height={"band": 0.7})
+            .encode(
+                y=y,
+                x=alt.X("value:Q", title=None),
+                color=alt.condition("datum.focus", alt.value(PALETTE[1]), alt.value(PALETTE[0])),
+            )
+            .transform_filter(ward),
+            table.mark_rule(color="#0b0c0c", strokeWidth=1.5)
+            .encode(y=y, x="lower:Q", x2="upper:Q")
+            .transform_filter(f"{ward} && isValid(datum.lower)"),
             table.mark_rule(color="#0b0c0c", strokeDash=[6, 3], strokeWidth=2).encode(x="value:Q").transform_filter("datum.kind == 'benchmark'"),
-            table.mark_text(align="left", dx=4, dy=-6, fontSize=12, color="#0b0c0c").encode(x="value:Q", y=alt.value(0), text="label:N").transform_filter("datum.kind == 'benchmark'"),
+            table.mark_text(align="left", dx=4, dy=-6, fontSize=12, color="#0b0c0c")
+            .encode(x="value:Q", y=alt.value(0), text="label:N")
+            .transform_filter("datum.kind == 'benchmark'"),
         ).properties(width=420, height=alt.Step(20))
     elif kind == "map":
         geo = alt.Chart(alt.Data(name="table"))
-        chart = alt.layer(
-            geo.mark_geoshape(fill="#f3f2f1", stroke="#505a5f", strokeWidth=0.6),
-            geo.mark_geoshape(stroke="#ffffff", strokeWidth=0.8).encode(
-                color=alt.Color("properties.value:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(orient="bottom", title=None, gradientLength=260)),
-            ).transform_filter("isValid(datum.properties.value)"),
-        ).project("mercator").properties(width=460, height=380)
+        chart = (
+            alt.layer(
+                geo.mark_geoshape(fill="#f3f2f1", stroke="#505a5f", strokeWidth=0.6),
+                geo.mark_geoshape(stroke="#ffffff", strokeWidth=0.8)
+                .encode(
+                    color=alt.Color(
+                        "properties.value:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(orient="bottom", title=None, gradientLength=260)
+                    ),
+                )
+                .transform_filter("isValid(datum.properties.value)"),
+            )
+            .project("mercator")
+            .properties(width=460, height=380)
+        )
     else:
         raise ValueError(kind)
     spec = _config(chart).to_dict()
@@ -118,6 +149,7 @@ def map_spec(title: str, summary: str, features: list[dict]) -> dict:
 
 # -- one-sentence summaries (the charts' text alternatives) -----------------------------------
 
+
 def trend_sentence(subject: str, first: tuple[str, str], last: tuple[str, str], moved: int, benchmark: tuple[str, str] | None = None) -> str:
     """'Recycling in Trafford rose from 31% in 2006/07 to 38% in 2009/10; England was 41%.'"""
     (v0, p0), (v1, p1) = first, last
@@ -131,7 +163,9 @@ def trend_sentence(subject: str, first: tuple[str, str], last: tuple[str, str], 
     return text + "."
 
 
-def spread_sentence(subject: str, period: str, lowest: tuple[str, str], highest: tuple[str, str], count: int, benchmark: tuple[str, str] | None = None) -> str:
+def spread_sentence(
+    subject: str, period: str, lowest: tuple[str, str], highest: tuple[str, str], count: int, benchmark: tuple[str, str] | None = None
+) -> str:
     """'Household waste recycled in 2021/22 ranged from 38% in Ashton to 61% in Bowdon across 21 wards; Trafford was 57%.'"""
     text = f"{subject} in {period} ranged from {lowest[1]} in {lowest[0]} to {highest[1]} in {highest[0]} across {count} areas"
     if benchmark:

@@ -9,7 +9,14 @@ from .model import Area, Figure, Indicator, Model
 from .views import TargetView
 
 TREND_COLUMNS = [("series", "Area"), ("period", "Period"), ("value", "Value"), ("lower", "Lower 95% limit"), ("upper", "Upper 95% limit")]
-AREA_COLUMNS = [("area_code", "Area code"), ("area", "Area"), ("period", "Period"), ("value", "Value"), ("lower", "Lower 95% limit"), ("upper", "Upper 95% limit")]
+AREA_COLUMNS = [
+    ("area_code", "Area code"),
+    ("area", "Area"),
+    ("period", "Period"),
+    ("value", "Value"),
+    ("lower", "Lower 95% limit"),
+    ("upper", "Upper 95% limit"),
+]
 
 
 def _number(value: float | None, indicator: Indicator) -> float | None:
@@ -25,8 +32,15 @@ def _table_rows(rows: list[dict], indicator: Indicator) -> tuple[list[dict], lis
     """Display rows (formatted) and CSV rows (rounded numbers) from chart rows."""
     shown, csv_rows = [], []
     for row in rows:
-        shown.append({k: (fmt.number(v, indicator.places) if k in {"value", "lower", "upper"} and v is not None else ("" if v is None else v)) for k, v in row.items()})
-        csv_rows.append({k: (fmt.csv_number(v, indicator.places) if k in {"value", "lower", "upper"} else ("" if v is None else v)) for k, v in row.items()})
+        shown.append(
+            {
+                k: (fmt.number(v, indicator.places) if k in {"value", "lower", "upper"} and v is not None else ("" if v is None else v))
+                for k, v in row.items()
+            }
+        )
+        csv_rows.append(
+            {k: (fmt.csv_number(v, indicator.places) if k in {"value", "lower", "upper"} else ("" if v is None else v)) for k, v in row.items()}
+        )
     return shown, csv_rows
 
 
@@ -38,19 +52,40 @@ def trend_chart(model: Model, indicator: Indicator, areas: list[Area], path: str
         if series:
             names.append(area.name)
             series_of[area.name] = series
-            rows += [{"series": area.name, "period": f.period, "order": f.end.toordinal(), "value": _number(f.value, indicator),
-                      "lower": _number(f.lower, indicator), "upper": _number(f.upper, indicator)} for f in series]
+            rows += [
+                {
+                    "series": area.name,
+                    "period": f.period,
+                    "order": f.end.toordinal(),
+                    "value": _number(f.value, indicator),
+                    "lower": _number(f.lower, indicator),
+                    "upper": _number(f.upper, indicator),
+                }
+                for f in series
+            ]
     if not rows:
         return None
     target_name = None
     if target is not None:
         target_name = "LAA target trajectory"
         t = target.target
-        points = [(t.baseline_period, t.baseline_value), *((m["period"], v) for m, v in zip(target.milestones, _milestone_values(model, t), strict=True)),
-                  (t.target_period, t.target_value)]
+        points = [
+            (t.baseline_period, t.baseline_value),
+            *((m["period"], v) for m, v in zip(target.milestones, _milestone_values(model, t), strict=True)),
+            (t.target_period, t.target_value),
+        ]
         for period, value in points:
             parsed = model.period(period)
-            rows.append({"series": target_name, "period": period, "order": parsed.end.toordinal(), "value": _number(value, indicator), "lower": None, "upper": None})
+            rows.append(
+                {
+                    "series": target_name,
+                    "period": period,
+                    "order": parsed.end.toordinal(),
+                    "value": _number(value, indicator),
+                    "lower": None,
+                    "upper": None,
+                }
+            )
     first_area = names[0]
     first, last = series_of[first_area][0], series_of[first_area][-1]
     others = [n for n in names[1:] if any(f.period == last.period for f in series_of[n])]
@@ -58,11 +93,17 @@ def trend_chart(model: Model, indicator: Indicator, areas: list[Area], path: str
     if others:
         other = next(f for f in series_of[others[-1]] if f.period == last.period)
         benchmark = (others[-1], fmt.with_unit(other.value, indicator))
-    summary = trend_sentence(f"{indicator.name} in {first_area}", (fmt.with_unit(first.value, indicator), first.period),
-                             (fmt.with_unit(last.value, indicator), last.period), _moved(first, last, indicator), benchmark)
+    summary = trend_sentence(
+        f"{indicator.name} in {first_area}",
+        (fmt.with_unit(first.value, indicator), first.period),
+        (fmt.with_unit(last.value, indicator), last.period),
+        _moved(first, last, indicator),
+        benchmark,
+    )
     if target is not None:
         summary = summary[:-1] + f"; the target is {target.final}."
-    title = f"{indicator.name}: trend" + (f" ({indicator.unit_label})" if indicator.unit_label else "")
+    what = "figures against the target trajectory" if target is not None else "trend"
+    title = f"{indicator.name}: {what}" + (f" ({indicator.unit_label})" if indicator.unit_label else "")
     rows.sort(key=lambda r: (r["series"] == target_name, names.index(r["series"]) if r["series"] in names else 0, r["order"]))
     shown, csv_rows = _table_rows([{k: r[k] for k, _ in TREND_COLUMNS} for r in rows], indicator)
     return Chart(path, title, summary, TREND_COLUMNS, shown, csv_rows, trend_spec(title, summary, rows, names, target_name))
@@ -73,30 +114,88 @@ def _milestone_values(model: Model, target) -> list[float]:
     return [m.value for m in milestones]
 
 
-def areas_chart(indicator: Indicator, areas: list[tuple[Area, Figure | None]], benchmark: tuple[Area, Figure] | None, period: str,
-                path: str, what: str, focus: Area | None = None) -> Chart | None:
+def areas_chart(
+    indicator: Indicator,
+    areas: list[tuple[Area, Figure | None]],
+    benchmark: tuple[Area, Figure] | None,
+    period: str,
+    path: str,
+    what: str,
+    focus: Area | None = None,
+) -> Chart | None:
     """Every area's value in one period, in name order (not a league table), with the benchmark as a line."""
     present = [(a, f) for a, f in areas if f is not None and f.value is not None]
     if len(present) < 2:
         return None
-    rows = [{"kind": "area", "focus": focus is not None and a.code == focus.code, "area_code": a.code, "area": a.name, "period": period, "value": _number(f.value if f else None, indicator),
-             "lower": _number(f.lower if f else None, indicator), "upper": _number(f.upper if f else None, indicator), "label": None} for a, f in areas]
+    rows = [
+        {
+            "kind": "area",
+            "focus": focus is not None and a.code == focus.code,
+            "area_code": a.code,
+            "area": a.name,
+            "period": period,
+            "value": _number(f.value if f else None, indicator),
+            "lower": _number(f.lower if f else None, indicator),
+            "upper": _number(f.upper if f else None, indicator),
+            "label": None,
+        }
+        for a, f in areas
+    ]
     bench_text = None
     if benchmark is not None:
         area, figure = benchmark
         bench_text = (area.name, fmt.with_unit(figure.value, indicator))
-        rows.append({"kind": "benchmark", "focus": False, "area_code": area.code, "area": area.name, "period": period, "value": _number(figure.value, indicator),
-                     "lower": None, "upper": None, "label": f"{area.name}: {fmt.with_unit(figure.value, indicator)}"})
+        rows.append(
+            {
+                "kind": "benchmark",
+                "focus": False,
+                "area_code": area.code,
+                "area": area.name,
+                "period": period,
+                "value": _number(figure.value, indicator),
+                "lower": None,
+                "upper": None,
+                "label": f"{area.name}: {fmt.with_unit(figure.value, indicator)}",
+            }
+        )
     low = min(present, key=lambda p: (p[1].value, p[0].name))
     high = max(present, key=lambda p: (p[1].value, p[0].name))
-    summary = spread_sentence(f"{indicator.name}", period, (low[0].name, fmt.with_unit(low[1].value, indicator)),
-                              (high[0].name, fmt.with_unit(high[1].value, indicator)), len(present), bench_text)
+    summary = spread_sentence(
+        f"{indicator.name}",
+        period,
+        (low[0].name, fmt.with_unit(low[1].value, indicator)),
+        (high[0].name, fmt.with_unit(high[1].value, indicator)),
+        len(present),
+        bench_text,
+    )
     summary = summary.replace(" areas", f" {what}")
     if focus is not None:
         summary = summary[:-1] + f"; {focus.name} is highlighted."
     title = f"{indicator.name}, {what} compared, {period}" + (f" ({indicator.unit_label})" if indicator.unit_label else "")
     shown, csv_rows = _table_rows([{k: r[k] for k, _ in AREA_COLUMNS} for r in rows if r["kind"] == "area"], indicator)
     return Chart(path, title, summary, AREA_COLUMNS, shown, csv_rows, areas_spec(title, summary, rows))
+
+
+def _signed_area(ring: list) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _rings_for_d3(polygon: list) -> list:
+    """Vega draws with d3-geo, which takes an anticlockwise outer ring (RFC 7946's order) as
+    "everything but this shape" and fills the whole map. Outer rings go clockwise, holes anticlockwise."""
+    rings = []
+    for i, ring in enumerate(polygon):
+        clockwise = _signed_area(ring) < 0
+        rings.append(ring if clockwise == (i == 0) else ring[::-1])
+    return rings
+
+
+def d3_geometry(geometry: dict) -> dict:
+    if geometry.get("type") == "Polygon":
+        return {"type": "Polygon", "coordinates": _rings_for_d3(geometry["coordinates"])}
+    if geometry.get("type") == "MultiPolygon":
+        return {"type": "MultiPolygon", "coordinates": [_rings_for_d3(p) for p in geometry["coordinates"]]}
+    return geometry
 
 
 def map_chart(indicator: Indicator, council: Area, wards: list[tuple[Area, Figure | None]], boundaries: dict, period: str, path: str) -> Chart | None:
@@ -108,7 +207,9 @@ def map_chart(indicator: Indicator, council: Area, wards: list[tuple[Area, Figur
         if code in values:
             area, figure = values[code]
             value = _number(figure.value, indicator) if figure and figure.value is not None else None
-            features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {"code": code, "name": area.name, "value": value}})
+            features.append(
+                {"type": "Feature", "geometry": d3_geometry(feature["geometry"]), "properties": {"code": code, "name": area.name, "value": value}}
+            )
     if len(features) < 2:
         return None
     present = [(a, f) for a, f in wards if f is not None and f.value is not None]
@@ -116,10 +217,21 @@ def map_chart(indicator: Indicator, council: Area, wards: list[tuple[Area, Figur
         return None
     low = min(present, key=lambda p: (p[1].value, p[0].name))
     high = max(present, key=lambda p: (p[1].value, p[0].name))
-    summary = (f"Map of {indicator.name.lower()} by ward in {council.name}, {period}: darker areas have lower values; "
-               f"highest in {high[0].name} ({fmt.with_unit(high[1].value, indicator)}), lowest in {low[0].name} ({fmt.with_unit(low[1].value, indicator)}).")
+    summary = (
+        f"Map of {indicator.name.lower()} by ward in {council.name}, {period}: darker areas have lower values; "
+        f"highest in {high[0].name} ({fmt.with_unit(high[1].value, indicator)}), lowest in {low[0].name} ({fmt.with_unit(low[1].value, indicator)})."
+    )
     title = f"{indicator.name} by ward, {council.name}, {period}"
-    rows = [{"area_code": a.code, "area": a.name, "period": period, "value": _number(f.value, indicator) if f else None,
-             "lower": _number(f.lower, indicator) if f else None, "upper": _number(f.upper, indicator) if f else None} for a, f in wards]
+    rows = [
+        {
+            "area_code": a.code,
+            "area": a.name,
+            "period": period,
+            "value": _number(f.value, indicator) if f else None,
+            "lower": _number(f.lower, indicator) if f else None,
+            "upper": _number(f.upper, indicator) if f else None,
+        }
+        for a, f in wards
+    ]
     shown, csv_rows = _table_rows(rows, indicator)
     return Chart(path, title, summary, AREA_COLUMNS, shown, csv_rows, map_spec(title, summary, features))

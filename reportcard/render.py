@@ -68,21 +68,19 @@ def render_charts(charts: list[Chart], output: Path, cache: Path, workers: int |
     """Write each chart's .svg, .vl.json and .csv under `output`, rendering only specs not in `cache`."""
     version = _renderer_version()
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    stats = RenderStats()
     pending: dict[str, str] = {}
-    keyed = []
+    keys = []
     for chart in charts:
         text = spec_json(chart.spec)
         key = spec_key(text, version)
-        keyed.append((chart, text, key))
+        keys.append(key)
         if not (cache / key[:2] / f"{key}.svg").exists() and key not in pending:
             pending[key] = text
     if pending:
         for key, svg in zip(pending, _svgs(list(pending.values()), workers), strict=True):
             write_if_changed(cache / key[:2] / f"{key}.svg", svg)
-    stats.rendered = len(pending)
-    stats.reused = len(charts) - len(pending)
-    for chart, text, key in keyed:
+    stats = RenderStats(rendered=len(pending), reused=len(charts) - len(pending))
+    for chart, key in zip(charts, keys, strict=True):
         base = output / chart.path
         write_if_changed(base.with_suffix(".svg"), (cache / key[:2] / f"{key}.svg").read_text(encoding="utf-8"))
         write_if_changed(base.with_suffix(".vl.json"), json.dumps(chart.spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")

@@ -56,32 +56,68 @@ def organisation_url(organisation_id: str) -> str:
     return f"organisations/{organisation_id}/index.html"
 
 
-URLS = {"ward_url": ward_url, "area_url": area_url, "indicator_url": indicator_url, "target_url": target_url,
-        "partnership_url": partnership_url, "organisation_url": organisation_url}
+URLS = {
+    "ward_url": ward_url,
+    "area_url": area_url,
+    "indicator_url": indicator_url,
+    "target_url": target_url,
+    "partnership_url": partnership_url,
+    "organisation_url": organisation_url,
+}
 
-FIGURE_COLUMNS = [("indicator_id", "Indicator id"), ("indicator", "Indicator"), ("area_code", "Area code"), ("area", "Area"), ("period", "Period"),
-                  ("value", "Value"), ("lower", "Lower 95% limit"), ("upper", "Upper 95% limit"), ("unit", "Unit"), ("status", "Status"),
-                  ("trend", "Direction of travel"), ("note", "Note")]
+FIGURE_COLUMNS = [
+    ("indicator_id", "Indicator id"),
+    ("indicator", "Indicator"),
+    ("area_code", "Area code"),
+    ("area", "Area"),
+    ("period", "Period"),
+    ("value", "Value"),
+    ("lower", "Lower 95% limit"),
+    ("upper", "Upper 95% limit"),
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("trend", "Direction of travel"),
+    ("note", "Note"),
+]
 
 
 def _figure_row(line, area: Area) -> dict:
     f, indicator = line.latest, line.indicator
-    return {"indicator_id": indicator.id, "indicator": indicator.name, "area_code": area.code, "area": area.name, "period": f.period,
-            "value": fmt.csv_number(f.value, indicator.places), "lower": fmt.csv_number(f.lower, indicator.places),
-            "upper": fmt.csv_number(f.upper, indicator.places), "unit": indicator.unit_label or indicator.unit, "status": f.status or "",
-            "trend": line.trend.label, "note": f.note or ""}
+    return {
+        "indicator_id": indicator.id,
+        "indicator": indicator.name,
+        "area_code": area.code,
+        "area": area.name,
+        "period": f.period,
+        "value": fmt.csv_number(f.value, indicator.places),
+        "lower": fmt.csv_number(f.lower, indicator.places),
+        "upper": fmt.csv_number(f.upper, indicator.places),
+        "unit": indicator.unit_label or indicator.unit,
+        "status": f.status or "",
+        "trend": line.trend.label,
+        "note": f.note or "",
+    }
 
 
 def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path) -> Iterator[Page | Download]:
     themes = views.lines_by_theme(ward)
     csv_path = f"wards/{ward.code}/{ward.code}.csv"
     yield Download(csv_path, FIGURE_COLUMNS, [_figure_row(line, ward) for _, lines in themes for line in lines])
-    yield Page(ward_url(ward.code), "ward", {
-        "ward": ward, "councils": model.councils_of(ward), "councillors": model.councillors.get(ward.code, []),
-        "themes": themes, "commentary": commentary_for(commentary_dir, ward.code),
-        "targets": views.targets_covering(ward), "partnerships": model.partnerships_covering(ward), "csv": csv_path,
-        "benchmarks": [a.name for a in views.benchmark_areas(ward)],
-    })
+    yield Page(
+        ward_url(ward.code),
+        "ward",
+        {
+            "ward": ward,
+            "councils": model.councils_of(ward),
+            "councillors": model.councillors.get(ward.code, []),
+            "themes": themes,
+            "commentary": commentary_for(commentary_dir, ward.code),
+            "targets": views.targets_covering(ward),
+            "partnerships": model.partnerships_covering(ward),
+            "csv": csv_path,
+            "benchmarks": [a.name for a in views.benchmark_areas(ward)],
+        },
+    )
 
 
 def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Download]:
@@ -92,13 +128,22 @@ def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Downloa
     csv_path = f"areas/{area.code}/{area.code}.csv"
     yield Download(csv_path, FIGURE_COLUMNS, [_figure_row(line, area) for _, lines in themes for line in lines])
     children = model.children.get(area.code, [])
-    yield Page(area_url(area), "area", {
-        "area": area, "ancestors": model.ancestors(area), "themes": themes, "csv": csv_path,
-        "wards": [c for c in children if c.is_ward and c.current], "former_wards": [c for c in children if c.is_ward and not c.current],
-        "sub_areas": [c for c in children if not c.is_ward], "targets": views.targets_covering(area) if area.is_council else [],
-        "partnerships": [p for p in model.partnerships.values() if p.area_code == area.code],
-        "comparators": model.comparators_of(area),
-    })
+    yield Page(
+        area_url(area),
+        "area",
+        {
+            "area": area,
+            "ancestors": model.ancestors(area),
+            "themes": themes,
+            "csv": csv_path,
+            "wards": [c for c in children if c.is_ward and c.current],
+            "former_wards": [c for c in children if c.is_ward and not c.current],
+            "sub_areas": [c for c in children if not c.is_ward],
+            "targets": views.targets_covering(area) if area.is_council else [],
+            "partnerships": [p for p in model.partnerships.values() if p.area_code == area.code],
+            "comparators": model.comparators_of(area),
+        },
+    )
 
 
 def indicator_page(model: Model, views: Views, indicator: Indicator, councils: list[Area]) -> Iterator[Page | Download | Chart]:
@@ -118,8 +163,9 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
         figures = [(w, model.figure(indicator.id, w.code, period)) for w in wards]
         bench = model.figure(indicator.id, council.code, period)
         section = {"council": council, "period": period, "charts": []}
-        bars = areas_chart(indicator, figures, (council, bench) if bench and bench.value is not None else None, period,
-                           f"{base}/wards-{council.code}", "wards")
+        bars = areas_chart(
+            indicator, figures, (council, bench) if bench and bench.value is not None else None, period, f"{base}/wards-{council.code}", "wards"
+        )
         if bars:
             section["charts"].append(bars)
         if model.boundaries:
@@ -139,8 +185,15 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
             figures = [(a, model.figure(indicator.id, a.code, period)) for a in members]
             bench_area = england[0] if england else None
             bench = model.figure(indicator.id, bench_area.code, period) if bench_area else None
-            chart = areas_chart(indicator, figures, (bench_area, bench) if bench and bench.value is not None else None, period,
-                                f"{base}/{gid}", "councils", focus=council)
+            chart = areas_chart(
+                indicator,
+                figures,
+                (bench_area, bench) if bench and bench.value is not None else None,
+                period,
+                f"{base}/{gid}",
+                "councils",
+                focus=council,
+            )
             if chart:
                 comparisons.append({"name": name, "chart": chart})
                 charts.append(chart)
@@ -149,24 +202,60 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
     for r in rows.sort_values(["area_code", "breakdown", "period"]).itertuples(index=False):
         area = model.areas.get(str(r.area_code))
         period = model.period(str(r.period))
-        table.append({"area_code": str(r.area_code), "area": area.name if area else str(r.area_code), "breakdown": str(r.breakdown), "period": str(r.period),
-                      "end": period.end if period else None, "value": None if r.value != r.value else r.value,
-                      "lower": None if r.lower_ci != r.lower_ci else r.lower_ci, "upper": None if r.upper_ci != r.upper_ci else r.upper_ci,
-                      "status": "" if r.status != r.status else str(r.status), "note": "" if r.note != r.note else str(r.note)})
+        table.append(
+            {
+                "area_code": str(r.area_code),
+                "area": area.name if area else str(r.area_code),
+                "breakdown": str(r.breakdown),
+                "period": str(r.period),
+                "end": period.end if period else None,
+                "value": None if r.value != r.value else r.value,
+                "lower": None if r.lower_ci != r.lower_ci else r.lower_ci,
+                "upper": None if r.upper_ci != r.upper_ci else r.upper_ci,
+                "status": "" if r.status != r.status else str(r.status),
+                "note": "" if r.note != r.note else str(r.note),
+            }
+        )
     table.sort(key=lambda t: (t["area"], t["area_code"], t["breakdown"] != "all", t["breakdown"], t["end"] or 0))
-    columns = [("area_code", "Area code"), ("area", "Area"), ("breakdown", "Breakdown"), ("period", "Period"), ("value", "Value"),
-               ("lower", "Lower 95% limit"), ("upper", "Upper 95% limit"), ("status", "Status"), ("note", "Note")]
-    csv_rows = [{**t, "value": fmt.csv_number(t["value"], indicator.places), "lower": fmt.csv_number(t["lower"], indicator.places),
-                 "upper": fmt.csv_number(t["upper"], indicator.places)} for t in table]
+    columns = [
+        ("area_code", "Area code"),
+        ("area", "Area"),
+        ("breakdown", "Breakdown"),
+        ("period", "Period"),
+        ("value", "Value"),
+        ("lower", "Lower 95% limit"),
+        ("upper", "Upper 95% limit"),
+        ("status", "Status"),
+        ("note", "Note"),
+    ]
+    csv_rows = [
+        {
+            **t,
+            "value": fmt.csv_number(t["value"], indicator.places),
+            "lower": fmt.csv_number(t["lower"], indicator.places),
+            "upper": fmt.csv_number(t["upper"], indicator.places),
+        }
+        for t in table
+    ]
     csv_path = f"{base}/{indicator.id}.csv"
     yield Download(csv_path, columns, csv_rows)
     yield from charts
     breakdowns = [(c, views.breakdown_rows(indicator, c)) for c in councils + england]
-    yield Page(indicator_url(indicator.id), "indicator", {
-        "indicator": indicator, "theme": next((t for t in model.themes if t.id == indicator.theme), None), "trend": trend,
-        "sections": sections, "comparisons": comparisons, "table": table, "csv": csv_path, "targets": targets,
-        "breakdowns": [(c, rows) for c, rows in breakdowns if rows],
-    })
+    yield Page(
+        indicator_url(indicator.id),
+        "indicator",
+        {
+            "indicator": indicator,
+            "theme": next((t for t in model.themes if t.id == indicator.theme), None),
+            "trend": trend,
+            "sections": sections,
+            "comparisons": comparisons,
+            "table": table,
+            "csv": csv_path,
+            "targets": targets,
+            "breakdowns": [(c, rows) for c, rows in breakdowns if rows],
+        },
+    )
 
 
 def target_page(model: Model, views: Views, target_id: str) -> Iterator[Page | Download | Chart]:
@@ -183,18 +272,23 @@ def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download |
     views = Views(model)
     councils = views.focus_councils()
     scorecard = views.scorecard()
-    yield Page("index.html", "home", {
-        "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
-        "themes": model.themes, "scorecard": scorecard, "changes": views.what_changed(),
-        "indicators_by_theme": _indicators_by_theme(model),
-    })
+    yield Page(
+        "index.html",
+        "home",
+        {
+            "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
+            "themes": model.themes,
+            "scorecard": scorecard,
+            "changes": views.what_changed(),
+            "indicators_by_theme": _indicators_by_theme(model),
+        },
+    )
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: a.code):
         yield from ward_card(model, views, ward, commentary_dir)
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
         yield from area_page(model, views, area)
-    yield Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council],
-                                              "focus": councils})
+    yield Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils})
     yield Page("indicators/index.html", "indicators", {"groups": _indicators_by_theme(model)})
     for indicator_id in sorted(model.indicators):
         yield from indicator_page(model, views, model.indicators[indicator_id], councils)
@@ -206,22 +300,46 @@ def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download |
     for partnership in partnerships:
         members = sorted(model.members_of(partnership.id), key=lambda m: (m.role != "chair", model.organisations[m.organisation_id].name))
         csv_path = f"partnerships/{partnership.id}/{partnership.id}.csv"
-        yield Download(csv_path, [("organisation_id", "Organisation id"), ("organisation", "Organisation"), ("role", "Role"), ("from", "From"), ("to", "To")],
-                       [{"organisation_id": m.organisation_id, "organisation": model.organisations[m.organisation_id].name, "role": m.role,
-                         "from": m.from_ or "", "to": m.to or ""} for m in members])
-        yield Page(partnership_url(partnership.id), "partnership", {
-            "partnership": partnership, "area": model.areas.get(partnership.area_code or ""), "parent": model.partnerships.get(partnership.parent_id or ""),
-            "children": [p for p in partnerships if p.parent_id == partnership.id], "members": members,
-            "targets": views.shared_targets(partnership.id), "csv": csv_path,
-        })
+        yield Download(
+            csv_path,
+            [("organisation_id", "Organisation id"), ("organisation", "Organisation"), ("role", "Role"), ("from", "From"), ("to", "To")],
+            [
+                {
+                    "organisation_id": m.organisation_id,
+                    "organisation": model.organisations[m.organisation_id].name,
+                    "role": m.role,
+                    "from": m.from_ or "",
+                    "to": m.to or "",
+                }
+                for m in members
+            ],
+        )
+        yield Page(
+            partnership_url(partnership.id),
+            "partnership",
+            {
+                "partnership": partnership,
+                "area": model.areas.get(partnership.area_code or ""),
+                "parent": model.partnerships.get(partnership.parent_id or ""),
+                "children": [p for p in partnerships if p.parent_id == partnership.id],
+                "members": members,
+                "targets": views.shared_targets(partnership.id),
+                "csv": csv_path,
+            },
+        )
     organisations = sorted(model.organisations.values(), key=lambda o: o.name)
     yield Page("organisations/index.html", "organisations", {"organisations": organisations})
     for organisation in organisations:
-        yield Page(organisation_url(organisation.id), "organisation", {
-            "organisation": organisation, "governs": model.areas.get(organisation.area_code or ""),
-            "memberships": sorted(model.memberships_of(organisation.id), key=lambda m: model.partnerships[m.partnership_id].name),
-            "targets": [(views.targets[t.id], role) for t, role in sorted(model.targets_of_organisation(organisation.id), key=lambda p: p[0].id)],
-        })
+        yield Page(
+            organisation_url(organisation.id),
+            "organisation",
+            {
+                "organisation": organisation,
+                "governs": model.areas.get(organisation.area_code or ""),
+                "memberships": sorted(model.memberships_of(organisation.id), key=lambda m: model.partnerships[m.partnership_id].name),
+                "targets": [(views.targets[t.id], role) for t, role in sorted(model.targets_of_organisation(organisation.id), key=lambda p: p[0].id)],
+            },
+        )
 
 
 def _indicators_by_theme(model: Model) -> list[tuple[object, list[Indicator]]]:
@@ -231,4 +349,3 @@ def _indicators_by_theme(model: Model) -> list[tuple[object, list[Indicator]]]:
         if members:
             groups.append((theme, members))
     return groups
-

@@ -12,8 +12,18 @@ from functools import cached_property
 
 from . import formatting as fmt
 from .measures import (
-    STATUS_ORDER, STATUS_SYMBOLS, STATUS_WORDS, Checkpoint, Placing, TargetStatus, Verdict, compare, direction_of_travel,
-    placing, previous_comparable, target_status,
+    STATUS_ORDER,
+    STATUS_SYMBOLS,
+    STATUS_WORDS,
+    Checkpoint,
+    Placing,
+    TargetStatus,
+    Verdict,
+    compare,
+    direction_of_travel,
+    placing,
+    previous_comparable,
+    target_status,
 )
 from .model import ALL, LAA_THEMES, Area, Figure, Indicator, Model, Target
 
@@ -96,8 +106,13 @@ class Views:
             if figure is not None and figure.value is not None:
                 benchmarks.append(Benchmark(other.name, fmt.with_unit(figure.value, indicator), compare(latest, figure, indicator.polarity, places)))
         line = IndicatorLine(
-            indicator, latest, fmt.with_unit(latest.value, indicator), fmt.interval(latest.lower, latest.upper, indicator),
-            direction_of_travel(latest, previous, indicator.polarity, places), previous, benchmarks,
+            indicator,
+            latest,
+            fmt.with_unit(latest.value, indicator),
+            fmt.interval(latest.lower, latest.upper, indicator),
+            direction_of_travel(latest, previous, indicator.polarity, places),
+            previous,
+            benchmarks,
         )
         parent = self.model.parent(area)
         if area.is_ward and area.current and parent is not None and latest.value is not None:
@@ -132,20 +147,32 @@ class Views:
                 self.checkpoint(target.baseline_period, target.baseline_value),
                 [self.checkpoint(m.period, m.value) for m in milestones],
                 self.checkpoint(target.target_period, target.target_value),
-                actuals, indicator.polarity, target.tolerance,
+                actuals,
+                indicator.polarity,
+                target.tolerance,
             )
             by_period = {f.period: f for f in actuals}
             view = TargetView(
-                target, indicator, area, status,
+                target,
+                indicator,
+                area,
+                status,
                 baseline=f"{fmt.with_unit(target.baseline_value, indicator)} in {target.baseline_period}",
                 final=f"{fmt.with_unit(target.target_value, indicator)} by {target.target_period}",
-                latest=f"{fmt.with_unit(status.actual.value, indicator)} in {status.actual.period}" if status.actual else "No figure since the baseline",
+                latest=f"{fmt.with_unit(status.actual.value, indicator)} in {status.actual.period}"
+                if status.actual
+                else "No figure since the baseline",
                 expected=fmt.with_unit(status.expected, indicator) if status.expected is not None else "",
             )
             for m in milestones:
                 actual = by_period.get(m.period)
-                view.milestones.append({"period": m.period, "milestone": fmt.with_unit(m.value, indicator),
-                                        "actual": fmt.with_unit(actual.value, indicator) if actual else fmt.NOT_AVAILABLE})
+                view.milestones.append(
+                    {
+                        "period": m.period,
+                        "milestone": fmt.with_unit(m.value, indicator),
+                        "actual": fmt.with_unit(actual.value, indicator) if actual else fmt.NOT_AVAILABLE,
+                    }
+                )
             for partner in sorted(self.model.target_partners.get(target.id, []), key=lambda p: (p.role != "lead", p.organisation_id)):
                 organisation = self.model.organisations[partner.organisation_id]
                 governs = self.model.areas.get(organisation.area_code) if organisation.area_code else None
@@ -193,8 +220,13 @@ class Views:
                     continue
                 median = self.group_median(line.indicator, codes, line.latest.period, area.code)
                 if median is not None:
-                    line.benchmarks.append(Benchmark(f"{name} (median)", fmt.with_unit(median.value, line.indicator),
-                                                     compare(line.latest, median, line.indicator.polarity, line.indicator.places)))
+                    line.benchmarks.append(
+                        Benchmark(
+                            f"{name} (median)",
+                            fmt.with_unit(median.value, line.indicator),
+                            compare(line.latest, median, line.indicator.polarity, line.indicator.places),
+                        )
+                    )
 
     def breakdown_rows(self, indicator: Indicator, area: Area) -> list[dict]:
         """The latest figure of each breakdown (sex, age, deprivation fifth...) for one area."""
@@ -203,8 +235,14 @@ class Views:
             series = self.model.series(indicator.id, area.code, breakdown)
             if series:
                 latest = series[-1]
-                rows.append({"breakdown": breakdown.split("=", 1)[-1].replace("-", " "), "period": latest.period,
-                             "value": fmt.with_unit(latest.value, indicator), "interval": fmt.interval(latest.lower, latest.upper, indicator)})
+                rows.append(
+                    {
+                        "breakdown": breakdown.split("=", 1)[-1].replace("-", " "),
+                        "period": latest.period,
+                        "value": fmt.with_unit(latest.value, indicator),
+                        "interval": fmt.interval(latest.lower, latest.upper, indicator),
+                    }
+                )
         return rows
 
     def focus_councils(self) -> list[Area]:

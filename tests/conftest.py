@@ -1,4 +1,19 @@
+"""Shared test set-up: fixture helpers on the path, and the demo site built once per run."""
+
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The embedded demo built once per test run (own chart cache, so nothing is taken from earlier builds)."""
+    from reportcard.build import build_site
+
+    root = Path(__file__).resolve().parents[1]
+    tmp = tmp_path_factory.mktemp("demo")
+    result = build_site(root / "data", tmp / "output", settings={"REPORTCARD_CACHE": str(tmp / "chart-cache")})
+    return tmp / "output", result

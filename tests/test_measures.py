@@ -20,14 +20,18 @@ def point(period: str, value: float) -> Checkpoint:
 
 # -- direction of travel
 
-@pytest.mark.parametrize(("polarity", "before", "after", "key", "symbol"), [
-    ("higher_is_better", 40, 45, "improving", "↑"),
-    ("higher_is_better", 45, 40, "worsening", "↓"),
-    ("lower_is_better", 45, 40, "improving", "↓"),
-    ("lower_is_better", 40, 45, "worsening", "↑"),
-    ("no_judgement", 40, 45, "increasing", "↑"),
-    ("no_judgement", 45, 40, "decreasing", "↓"),
-])
+
+@pytest.mark.parametrize(
+    ("polarity", "before", "after", "key", "symbol"),
+    [
+        ("higher_is_better", 40, 45, "improving", "↑"),
+        ("higher_is_better", 45, 40, "worsening", "↓"),
+        ("lower_is_better", 45, 40, "improving", "↓"),
+        ("lower_is_better", 40, 45, "worsening", "↑"),
+        ("no_judgement", 40, 45, "increasing", "↑"),
+        ("no_judgement", 45, 40, "decreasing", "↓"),
+    ],
+)
 def test_direction_follows_polarity(polarity, before, after, key, symbol):
     verdict = direction_of_travel(fig("2021/22", after), fig("2020/21", before), polarity)
     assert (verdict.key, verdict.symbol, verdict.tested) == (key, symbol, False)
@@ -52,12 +56,15 @@ def test_equal_at_published_precision_is_no_change():
     assert direction_of_travel(fig("2021", 40.04), fig("2020", 40.01), "higher_is_better", places=1).key == "no_change"
 
 
-@pytest.mark.parametrize(("latest", "previous", "key"), [
-    (None, fig("2020", 40), "no_data"),
-    (fig("2021", None), fig("2020", 40), "no_data"),
-    (fig("2021", 40), None, "no_trend"),
-    (fig("2021", 40), fig("2020", None), "no_trend"),
-])
+@pytest.mark.parametrize(
+    ("latest", "previous", "key"),
+    [
+        (None, fig("2020", 40), "no_data"),
+        (fig("2021", None), fig("2020", 40), "no_data"),
+        (fig("2021", 40), None, "no_trend"),
+        (fig("2021", 40), fig("2020", None), "no_trend"),
+    ],
+)
 def test_missing_figures(latest, previous, key):
     assert direction_of_travel(latest, previous, "higher_is_better").key == key
 
@@ -70,14 +77,18 @@ def test_previous_comparable_skips_other_kinds_of_period():
 
 # -- comparison
 
-@pytest.mark.parametrize(("polarity", "area", "key"), [
-    ("higher_is_better", fig("2021", 50, 48, 52), "better"),
-    ("higher_is_better", fig("2021", 30, 28, 32), "worse"),
-    ("lower_is_better", fig("2021", 50, 48, 52), "worse"),
-    ("lower_is_better", fig("2021", 30, 28, 32), "better"),
-    ("higher_is_better", fig("2021", 41, 38, 44), "similar"),
-    ("no_judgement", fig("2021", 50, 48, 52), "higher"),
-])
+
+@pytest.mark.parametrize(
+    ("polarity", "area", "key"),
+    [
+        ("higher_is_better", fig("2021", 50, 48, 52), "better"),
+        ("higher_is_better", fig("2021", 30, 28, 32), "worse"),
+        ("lower_is_better", fig("2021", 50, 48, 52), "worse"),
+        ("lower_is_better", fig("2021", 30, 28, 32), "better"),
+        ("higher_is_better", fig("2021", 41, 38, 44), "similar"),
+        ("no_judgement", fig("2021", 50, 48, 52), "higher"),
+    ],
+)
 def test_comparison_with_interval(polarity, area, key):
     verdict = compare(area, fig("2021", 40), polarity)
     assert (verdict.key, verdict.tested) == (key, True)
@@ -114,7 +125,9 @@ def status(actuals, polarity="higher_is_better", milestones=MILESTONES, base=BAS
     return target_status(base, milestones, final, actuals, polarity, tolerance)
 
 
-@pytest.mark.parametrize(("actual", "key"), [(44.5, "on_track"), (44.0, "on_track"), (43.2, "at_risk"), (43.0, "at_risk"), (42.5, "off_track"), (46.1, "met")])
+@pytest.mark.parametrize(
+    ("actual", "key"), [(44.5, "on_track"), (44.0, "on_track"), (43.2, "at_risk"), (43.0, "at_risk"), (42.5, "off_track"), (46.1, "met")]
+)
 def test_status_against_the_milestone_for_its_period(actual, key):
     result = status([fig("2019/20", 41.0), fig("2020/21", actual)])
     assert result.verdict.key == key
@@ -173,6 +186,7 @@ def test_expected_value_on_a_milestone_and_between():
 
 # -- placing among wards
 
+
 def test_placing_fifths_and_strip():
     peers = [float(v) for v in range(1, 11)]
     assert placing(1.0, peers).quintile == 1
@@ -193,6 +207,8 @@ def test_placing_needs_five_peers_and_a_value():
     assert placing(None, [1.0, 2.0, 3.0, 4.0, 5.0]) is None
 
 
-@pytest.mark.parametrize(("value", "places", "text"), [(2.25, 1, "2.3"), (2.35, 1, "2.4"), (-2.25, 1, "-2.3"), (12345.5, 0, "12346"), (0.125, 2, "0.13")])
+@pytest.mark.parametrize(
+    ("value", "places", "text"), [(2.25, 1, "2.3"), (2.35, 1, "2.4"), (-2.25, 1, "-2.3"), (12345.5, 0, "12346"), (0.125, 2, "0.13")]
+)
 def test_rounding_is_half_away_from_zero(value, places, text):
     assert str(rounded(value, places)) == text

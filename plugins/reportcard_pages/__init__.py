@@ -28,7 +28,11 @@ class ReportCardGenerator(Generator):
         charts: list[Chart] = []
         templates = {}
         pages = [
-            Page("data/contract/index.html", "contract", {"contract": [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]}),
+            Page(
+                "data/contract/index.html",
+                "contract",
+                {"contract": [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]},
+            ),
             Page("data/validation/index.html", "validation", {"report": report}),
         ]
         for item in [*pages, *site_items(model, Path(self.settings["REPORTCARD_COMMENTARY"]))]:
