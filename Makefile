@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test validate lint bench clean
+.PHONY: site test validate lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,16 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/reportcard build --data data --output output
 
-## Run the whole test suite (lint included)
-test: $(STAMP)
+# Browser tests drive Debian's chromium (never a downloaded browser); install it when it is missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Install Chromium from your system's packages to run the browser tests"; exit 1; }
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+## Run the whole test suite (lint, unit, build, golden pages, browser and accessibility checks)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check reportcard plugins scripts tests pelicanconf.py
 	$(BIN)/python -m pytest
 
@@ -26,6 +34,10 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py
+
+## Screenshots of a ward card (desktop, phone, print) into screenshots/
+screenshots: site $(CHROMIUM)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf output .cache
