@@ -47,7 +47,10 @@ def _build(args) -> int:
     except OSError as exc:
         print(f"reportcard: cannot read the data: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    print(f"Built {result.pages} pages into {args.output} ({len(result.report.warnings)} warning(s)).")
+    print(
+        f"Built {result.pages} pages into {args.output}: {result.charts_rendered} chart(s) rendered, {result.charts_reused} reused from the cache; "
+        f"{len(result.report.warnings)} warning(s)."
+    )
     return EXIT_VALID
 
 

@@ -25,7 +25,7 @@ from .measures import (
     previous_comparable,
     target_status,
 )
-from .model import ALL, LAA_THEMES, Area, Figure, Indicator, Model, Target
+from .model import LAA_THEMES, Area, Figure, Indicator, Model, Target
 
 
 @dataclass
@@ -261,6 +261,3 @@ class Views:
                 latest.append({"indicator": indicator, "period": newest.label, "end": newest.end})
         return sorted(latest, key=lambda r: (r["end"], r["indicator"].id), reverse=True)[:limit]
 
-
-def is_all(breakdown: str) -> bool:
-    return breakdown == ALL
