@@ -14,7 +14,7 @@ from . import formatting as fmt
 from .charts import Chart
 from .commentary import commentary_for
 from .model import Area, Indicator, Model
-from .plots import areas_chart, map_chart, trend_chart
+from .plots import AREA_COLUMNS, areas_chart, map_chart, trend_chart
 from .views import Views
 
 
@@ -68,12 +68,7 @@ URLS = {
 FIGURE_COLUMNS = [
     ("indicator_id", "Indicator id"),
     ("indicator", "Indicator"),
-    ("area_code", "Area code"),
-    ("area", "Area"),
-    ("period", "Period"),
-    ("value", "Value"),
-    ("lower", "Lower 95% limit"),
-    ("upper", "Upper 95% limit"),
+    *AREA_COLUMNS,
     ("unit", "Unit"),
     ("status", "Status"),
     ("trend", "Direction of travel"),
