@@ -12,6 +12,7 @@ from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
 from reportcard.downloads import csv_text
 from reportcard.model import build_model, load_boundaries
+from reportcard.provenance import data_version
 from reportcard.render import render_charts, write_if_changed
 from reportcard.site import URLS, Download, Page, site_items
 from reportcard.validate import validate_folder
@@ -20,8 +21,14 @@ from reportcard.validate import validate_folder
 class ReportCardGenerator(Generator):
     """Writes every data page from templates (no Markdown: it is the slow part of Pelican)."""
 
+    def generate_context(self):
+        """Validate once, and share the data version and validation result with every generator's pages."""
+        self.report, self.dataset = build.current or validate_folder(Path(self.settings["REPORTCARD_DATA"]))
+        self.context["data_version"] = data_version(self.dataset.folder)
+        self.context["validation"] = self.report
+
     def generate_output(self, writer):
-        report, dataset = build.current or validate_folder(Path(self.settings["REPORTCARD_DATA"]))
+        report, dataset = self.report, self.dataset
         model = build_model(dataset, load_boundaries(dataset))
         output = Path(self.output_path)
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
