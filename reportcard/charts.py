@@ -7,7 +7,6 @@ a millisecond). Rendering to SVG is `render.py`'s job.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -107,13 +106,12 @@ def _template(kind: str) -> str:
     return json.dumps(spec, sort_keys=True)
 
 
-def _fill(kind: str, title: str, summary: str, rows: list[dict], **encoding_overrides) -> dict:
+def _fill(kind: str, title: str, summary: str, rows: list[dict]) -> dict:
+    """A fresh copy of the template (parsed from its JSON, so instances never share nested dicts)."""
     spec = json.loads(_template(kind))
     spec["title"] = title
     spec["description"] = summary
     spec["datasets"] = {"table": rows}
-    for channel, value in encoding_overrides.items():
-        spec.setdefault("encoding", {})[channel] = copy.deepcopy(spec.get("encoding", {}).get(channel, {})) | value
     return spec
 
 
@@ -124,7 +122,8 @@ def trend_spec(title: str, summary: str, rows: list[dict], series: list[str], ta
     if target_series:
         domain.append(target_series)
         colours.append(TARGET_COLOUR)
-    spec = _fill("trend", title, summary, rows, color={"scale": {"domain": domain, "range": colours}})
+    spec = _fill("trend", title, summary, rows)
+    spec["encoding"]["color"]["scale"] = {"domain": domain, "range": colours}
     dashes = [[1, 0]] * len(series) + ([[6, 4]] if target_series else [])
     shapes = ["circle", "square", "triangle-up", "diamond", "cross"]
     shape_range = [shapes[i % len(shapes)] for i in range(len(series))] + (["triangle-down"] if target_series else [])

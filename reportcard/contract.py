@@ -15,6 +15,10 @@ from .problems import DataProblem, error
 from .wording import hint
 
 PACKAGES = ("places", "indicators", "targets", "partnerships")
+#: Area types that are councils. A ward sits directly in a lower-tier one (never in a county: in a
+#: two-tier area its parent is the district, and the district's parent the county).
+COUNCIL_TYPES = frozenset({"county", "district", "unitary", "metropolitan_borough", "london_borough"})
+WARD_PARENT_TYPES = COUNCIL_TYPES - {"county"}
 
 REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
     "places": {

@@ -8,6 +8,7 @@ tested one case at a time. A judgement always carries words and a symbol, never 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,7 +48,7 @@ def _sign(difference: float, polarity: str) -> int:
 
 # -- direction of travel ----------------------------------------------------------------------
 
-def previous_comparable(series: list[Figure], latest: Figure) -> Figure | None:
+def previous_comparable(series: Sequence[Figure], latest: Figure) -> Figure | None:
     """The figure before the latest one for a period of the same kind (a year against a year)."""
     earlier = [f for f in series if f.kind == latest.kind and f.end is not None and latest.start is not None and f.end < latest.start]
     return earlier[-1] if earlier else None
@@ -156,7 +157,7 @@ def expected_value(at: date, checkpoints: list[Checkpoint]) -> tuple[float, str]
 
 
 def target_status(
-    baseline: Checkpoint, milestones: list[Checkpoint], final: Checkpoint, actuals: list[Figure], polarity: str, tolerance: float | None,
+    baseline: Checkpoint, milestones: list[Checkpoint], final: Checkpoint, actuals: Sequence[Figure], polarity: str, tolerance: float | None,
 ) -> TargetStatus:
     """Met / on track / at risk / off track / no data.
 

@@ -8,19 +8,19 @@ A figure is made only when a page asks for one.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
 
+from .contract import COUNCIL_TYPES
 from .dataset import Dataset
 from .periods import Period, PeriodError, parse_period
 
-#: Area types that are councils (a ward's parent must be one); the order is the tier, top first.
-COUNCIL_TIERS = {"county": 1, "metropolitan_borough": 2, "unitary": 2, "london_borough": 2, "district": 3}
 ALL = "all"
 
 
@@ -40,7 +40,7 @@ class Area:
 
     @property
     def is_council(self) -> bool:
-        return self.type in COUNCIL_TIERS
+        return self.type in COUNCIL_TYPES
 
     @property
     def current(self) -> bool:
@@ -202,7 +202,7 @@ LAA_THEMES = {
 }
 
 
-def _plain(value):
+def plain(value):
     """pandas missing values become None, timestamps dates, numpy scalars Python ones."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -222,7 +222,7 @@ def _records(dataset: Dataset, package: str, resource: str, cls, rename: dict[st
     columns = [c for c in frame.columns if rename.get(c, c) in names]
     rows = []
     for values in zip(*(frame[c].tolist() for c in columns), strict=True):
-        rows.append(cls(**{rename.get(c, c): _plain(v) for c, v in zip(columns, values, strict=True)}))
+        rows.append(cls(**{rename.get(c, c): plain(v) for c, v in zip(columns, values, strict=True)}))
     return rows
 
 
@@ -323,19 +323,24 @@ class Model:
     def _figure(self, row: dict) -> Figure:
         period = self.period(str(row["period"]))
         return Figure(
-            period=str(row["period"]), value=_plain(row.get("value")), lower=_plain(row.get("lower_ci")),
-            upper=_plain(row.get("upper_ci")), status=_plain(row.get("status")), note=_plain(row.get("note")),
+            period=str(row["period"]), value=plain(row.get("value")), lower=plain(row.get("lower_ci")),
+            upper=plain(row.get("upper_ci")), status=plain(row.get("status")), note=plain(row.get("note")),
             start=period.start if period else None, end=period.end if period else None, kind=period.kind if period else None,
         )
 
-    def series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> list[Figure]:
-        """Every figure for one area, oldest first (by period end, then start)."""
+    def __post_init__(self):
+        # A council's series is asked for once per ward and indicator (as the ward's benchmark), and each
+        # ward's once per page it appears on; pages go ward by ward, so a bounded cache keeps the hits.
+        self.series = lru_cache(maxsize=4096)(self._series)
+
+    def _series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> tuple[Figure, ...]:
+        """Every figure for one area, oldest first (by period end, then start). Use `series`, which caches."""
         positions = self._series_index.get((indicator_id, area_code, breakdown))
         if positions is None:
-            return []
+            return ()
         rows = self.observations.iloc[positions].to_dict("records")
         figures = [self._figure(r) for r in rows]
-        return sorted(figures, key=lambda f: (f.end or date.min, f.start or date.min, f.period))
+        return tuple(sorted(figures, key=lambda f: (f.end or date.min, f.start or date.min, f.period)))
 
     def indicator_rows(self, indicator_id: str) -> pd.DataFrame:
         positions = self._indicator_index.get(indicator_id)
@@ -349,8 +354,13 @@ class Model:
         """The most recent period with a figure for any of these areas: the period a comparison is made in."""
         rows = self.indicator_rows(indicator_id)
         rows = rows[rows["area_code"].isin(area_codes) & (rows["breakdown"] == breakdown)]
-        periods = [p for p in (self.period(str(t)) for t in rows["period"].unique()) if p is not None]
-        return max(periods, key=lambda p: (p.end, p.start)).label if periods else None
+        newest = self.newest_period(rows["period"].unique())
+        return newest.label if newest else None
+
+    def newest_period(self, texts) -> Period | None:
+        """The period that ends last (then starts last) among period strings."""
+        periods = [p for p in (self.period(str(t)) for t in texts) if p is not None]
+        return max(periods, key=lambda p: (p.end, p.start)) if periods else None
 
     def figure(self, indicator_id: str, area_code: str, period: str | None, breakdown: str = ALL) -> Figure | None:
         if period is None:
@@ -380,8 +390,6 @@ class Model:
             for partners in self.target_partners.values() for p in partners if p.organisation_id == organisation_id
         ]
 
-    def organisation_for_area(self, area_code: str) -> Organisation | None:
-        return next((o for o in self.organisations.values() if o.area_code == area_code), None)
 
 
 def build_model(dataset: Dataset, boundaries: dict | None = None) -> Model:
@@ -424,7 +432,5 @@ def build_model(dataset: Dataset, boundaries: dict | None = None) -> Model:
 
 def load_boundaries(dataset: Dataset) -> dict | None:
     """The ward boundaries GeoJSON, if the places package has one (already checked by validation)."""
-    import json
-
     path = dataset.resource_path("places", "ward_boundaries")
     return json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else None

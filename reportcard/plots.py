@@ -68,20 +68,13 @@ def trend_chart(model: Model, indicator: Indicator, areas: list[Area], path: str
     target_name = None
     if target is not None:
         target_name = "LAA target trajectory"
-        t = target.target
-        points = [
-            (t.baseline_period, t.baseline_value),
-            *((m["period"], v) for m, v in zip(target.milestones, _milestone_values(model, t), strict=True)),
-            (t.target_period, t.target_value),
-        ]
-        for period, value in points:
-            parsed = model.period(period)
+        for point in target.trajectory:
             rows.append(
                 {
                     "series": target_name,
-                    "period": period,
-                    "order": parsed.end.toordinal(),
-                    "value": _number(value, indicator),
+                    "period": point.period,
+                    "order": point.end.toordinal(),
+                    "value": _number(point.value, indicator),
                     "lower": None,
                     "upper": None,
                 }
@@ -107,11 +100,6 @@ def trend_chart(model: Model, indicator: Indicator, areas: list[Area], path: str
     rows.sort(key=lambda r: (r["series"] == target_name, names.index(r["series"]) if r["series"] in names else 0, r["order"]))
     shown, csv_rows = _table_rows([{k: r[k] for k, _ in TREND_COLUMNS} for r in rows], indicator)
     return Chart(path, title, summary, TREND_COLUMNS, shown, csv_rows, trend_spec(title, summary, rows, names, target_name))
-
-
-def _milestone_values(model: Model, target) -> list[float]:
-    milestones = sorted(model.milestones.get(target.id, []), key=lambda m: model.period(m.period).end)
-    return [m.value for m in milestones]
 
 
 def areas_chart(

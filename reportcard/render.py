@@ -56,10 +56,8 @@ def _svgs(texts: list[str], workers: int) -> list[str]:
         return list(pool.map(svg_of, texts, chunksize=max(1, len(texts) // (workers * 8))))
 
 
-def write_if_changed(path: Path, text: str) -> None:
-    """Write only when the content differs, so an unchanged file keeps its time stamp."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
+def write_file(path: Path, text: str) -> None:
+    """Write UTF-8 text, making the folders. The site is built into a fresh folder, so nothing is overwritten."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
@@ -78,11 +76,11 @@ def render_charts(charts: list[Chart], output: Path, cache: Path, workers: int |
             pending[key] = text
     if pending:
         for key, svg in zip(pending, _svgs(list(pending.values()), workers), strict=True):
-            write_if_changed(cache / key[:2] / f"{key}.svg", svg)
+            write_file(cache / key[:2] / f"{key}.svg", svg)
     stats = RenderStats(rendered=len(pending), reused=len(charts) - len(pending))
     for chart, key in zip(charts, keys, strict=True):
         base = output / chart.path
-        write_if_changed(base.with_suffix(".svg"), (cache / key[:2] / f"{key}.svg").read_text(encoding="utf-8"))
-        write_if_changed(base.with_suffix(".vl.json"), json.dumps(chart.spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-        write_if_changed(base.with_suffix(".csv"), csv_text(chart.columns, chart.csv_rows))
+        write_file(base.with_suffix(".svg"), (cache / key[:2] / f"{key}.svg").read_text(encoding="utf-8"))
+        write_file(base.with_suffix(".vl.json"), json.dumps(chart.spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        write_file(base.with_suffix(".csv"), csv_text(chart.columns, chart.csv_rows))
     return stats

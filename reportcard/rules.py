@@ -11,12 +11,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .contract import WARD_PARENT_TYPES
 from .dataset import Dataset
 from .periods import PeriodError, parse_period
 from .problems import DataProblem, error, warning
 from .wording import hint
-
-COUNCIL_TYPES = {"district", "unitary", "metropolitan_borough", "london_borough"}
 
 
 def _rows(frame: pd.DataFrame, mask) -> list[int]:
@@ -85,7 +84,7 @@ def ward_parents_are_councils(ds: Dataset) -> list[DataProblem]:
     parent_types = wards["parent_code"].astype("string").map(type_of)
     problems = []
     # Judged for all wards at once; only the wrong ones are visited row by row (7,000 wards at England scale).
-    for _, ward in wards[~parent_types.isin(list(COUNCIL_TYPES)).to_numpy()].iterrows():
+    for _, ward in wards[~parent_types.isin(list(WARD_PARENT_TYPES)).to_numpy()].iterrows():
         parent = ward["parent_code"]
         parent_type = type_of.get(str(parent)) if pd.notna(parent) else None
         what = "has no parent" if pd.isna(parent) else f"has parent {parent}, a {parent_type or 'unknown area'}"

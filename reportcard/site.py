@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from . import formatting as fmt
 from .charts import Chart
 from .commentary import commentary_for
-from .model import Area, Indicator, Model
+from .model import ALL, Area, Indicator, Model, plain
 from .plots import AREA_COLUMNS, areas_chart, map_chart, trend_chart
 from .views import Views
 
@@ -194,7 +195,7 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
                 charts.append(chart)
     rows = model.indicator_rows(indicator.id)
     table = []
-    for r in rows.sort_values(["area_code", "breakdown", "period"]).itertuples(index=False):
+    for r in rows.itertuples(index=False):
         area = model.areas.get(str(r.area_code))
         period = model.period(str(r.period))
         table.append(
@@ -204,14 +205,14 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
                 "breakdown": str(r.breakdown),
                 "period": str(r.period),
                 "end": period.end if period else None,
-                "value": None if r.value != r.value else r.value,
-                "lower": None if r.lower_ci != r.lower_ci else r.lower_ci,
-                "upper": None if r.upper_ci != r.upper_ci else r.upper_ci,
-                "status": "" if r.status != r.status else str(r.status),
-                "note": "" if r.note != r.note else str(r.note),
+                "value": plain(r.value),
+                "lower": plain(r.lower_ci),
+                "upper": plain(r.upper_ci),
+                "status": plain(r.status) or "",
+                "note": plain(r.note) or "",
             }
         )
-    table.sort(key=lambda t: (t["area"], t["area_code"], t["breakdown"] != "all", t["breakdown"], t["end"] or 0))
+    table.sort(key=lambda t: (t["area"], t["area_code"], t["breakdown"] != ALL, t["breakdown"], t["end"] or date.min, t["period"]))
     columns = [
         ("area_code", "Area code"),
         ("area", "Area"),
@@ -267,6 +268,7 @@ def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download |
     views = Views(model)
     councils = views.focus_councils()
     scorecard = views.scorecard()
+    themes = _indicators_by_theme(model)
     yield Page(
         "index.html",
         "home",
@@ -275,7 +277,7 @@ def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download |
             "themes": model.themes,
             "scorecard": scorecard,
             "changes": views.what_changed(),
-            "indicators_by_theme": _indicators_by_theme(model),
+            "indicators_by_theme": themes,
         },
     )
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: a.code):
@@ -284,7 +286,7 @@ def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download |
     for area in non_wards:
         yield from area_page(model, views, area)
     yield Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils})
-    yield Page("indicators/index.html", "indicators", {"groups": _indicators_by_theme(model)})
+    yield Page("indicators/index.html", "indicators", {"groups": themes})
     for indicator_id in sorted(model.indicators):
         yield from indicator_page(model, views, model.indicators[indicator_id], councils)
     yield Page("targets/index.html", "scorecard", {"scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})

@@ -60,6 +60,7 @@ class TargetView:
     final: str
     latest: str
     expected: str
+    trajectory: list[Checkpoint] = field(default_factory=list)  # baseline, milestones, final target
     milestones: list[dict] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)
 
@@ -93,8 +94,8 @@ class Views:
             self._peer_values[key] = values
         return self._peer_values[key]
 
-    def indicator_line(self, indicator: Indicator, area: Area, series: list[Figure] | None = None) -> IndicatorLine | None:
-        series = series if series is not None else self.model.series(indicator.id, area.code)
+    def indicator_line(self, indicator: Indicator, area: Area) -> IndicatorLine | None:
+        series = self.model.series(indicator.id, area.code)
         if not series:
             return None
         latest = series[-1]
@@ -143,14 +144,10 @@ class Views:
             area = self.model.areas[agreement.area_code]
             actuals = self.model.series(indicator.id, area.code)
             milestones = sorted(self.model.milestones.get(target.id, []), key=lambda m: self.model.period(m.period).end)
-            status = target_status(
-                self.checkpoint(target.baseline_period, target.baseline_value),
-                [self.checkpoint(m.period, m.value) for m in milestones],
-                self.checkpoint(target.target_period, target.target_value),
-                actuals,
-                indicator.polarity,
-                target.tolerance,
-            )
+            baseline = self.checkpoint(target.baseline_period, target.baseline_value)
+            steps = [self.checkpoint(m.period, m.value) for m in milestones]
+            final = self.checkpoint(target.target_period, target.target_value)
+            status = target_status(baseline, steps, final, actuals, indicator.polarity, target.tolerance)
             by_period = {f.period: f for f in actuals}
             view = TargetView(
                 target,
@@ -163,6 +160,7 @@ class Views:
                 if status.actual
                 else "No figure since the baseline",
                 expected=fmt.with_unit(status.expected, indicator) if status.expected is not None else "",
+                trajectory=[baseline, *steps, final],
             )
             for m in milestones:
                 actual = by_period.get(m.period)
@@ -254,10 +252,8 @@ class Views:
         """The indicators with the most recent periods: what a returning visitor looks for first."""
         latest = []
         for indicator in self.model.indicators.values():
-            rows = self.model.indicator_rows(indicator.id)
-            periods = [p for p in (self.model.period(str(t)) for t in rows["period"].unique()) if p] if len(rows) else []
-            if periods:
-                newest = max(periods, key=lambda p: (p.end, p.start))
+            newest = self.model.newest_period(self.model.indicator_rows(indicator.id)["period"].unique())
+            if newest:
                 latest.append({"indicator": indicator, "period": newest.label, "end": newest.end})
         return sorted(latest, key=lambda r: (r["end"], r["indicator"].id), reverse=True)[:limit]
 

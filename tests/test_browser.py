@@ -81,7 +81,7 @@ def test_ward_filter_enhances_the_list_with_javascript(browser, served):
     try:
         page.fill("#ward-filter-input", "alt")
         visible = page.locator("[data-filterable] li:visible").all_inner_texts()
-        assert visible == ["Altrincham"] or all("alt" in v.lower() for v in visible) and visible
+        assert visible and all("alt" in v.lower() for v in visible)
         assert "found" in page.inner_text("#ward-filter-count")
     finally:
         context.close()

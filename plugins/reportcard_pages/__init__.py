@@ -1,5 +1,6 @@
 """Pelican plugin: writes the report card pages from the validated data. All domain logic is in `reportcard`."""
 
+from itertools import chain
 from pathlib import Path
 
 from pelican import signals
@@ -13,7 +14,7 @@ from reportcard.contract_docs import describe_package
 from reportcard.downloads import csv_text
 from reportcard.model import build_model, load_boundaries
 from reportcard.provenance import data_version
-from reportcard.render import render_charts, write_if_changed
+from reportcard.render import render_charts, write_file
 from reportcard.site import URLS, Download, Page, site_items
 from reportcard.validate import validate_folder
 
@@ -33,7 +34,6 @@ class ReportCardGenerator(Generator):
         output = Path(self.output_path)
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
         charts: list[Chart] = []
-        templates = {}
         pages = [
             Page(
                 "data/contract/index.html",
@@ -42,13 +42,12 @@ class ReportCardGenerator(Generator):
             ),
             Page("data/validation/index.html", "validation", {"report": report}),
         ]
-        for item in [*pages, *site_items(model, Path(self.settings["REPORTCARD_COMMENTARY"]))]:
+        # chain, not a list: pages are written as they are made, never all held at once.
+        for item in chain(pages, site_items(model, Path(self.settings["REPORTCARD_COMMENTARY"]))):
             if isinstance(item, Page):
-                if item.template not in templates:
-                    templates[item.template] = self.get_template(item.template)
-                writer.write_file(item.path, templates[item.template], dict(shared, **item.context), relative_urls=True)
+                writer.write_file(item.path, self.get_template(item.template), dict(shared, **item.context), relative_urls=True)
             elif isinstance(item, Download):
-                write_if_changed(output / item.path, csv_text(item.columns, item.rows))
+                write_file(output / item.path, csv_text(item.columns, item.rows))
             else:
                 charts.append(item)
         stats = render_charts(charts, output, Path(self.settings["REPORTCARD_CACHE"]))
