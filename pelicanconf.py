@@ -1,5 +1,6 @@
 """Pelican settings for the council report card site. A council brands its site here."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -7,6 +8,9 @@ ROOT = Path(__file__).resolve().parent
 SITENAME = "Trafford performance report cards (demo)"
 SITE_OWNER = "Trafford Council (demo data)"
 SITEURL = ""
+# The address the site is published at, e.g. "https://council.github.io/report-cards/". Used for the
+# "cite this" line, canonical links, the sitemap and feeds. Links inside the site stay relative either way.
+PUBLIC_URL = os.environ.get("REPORTCARD_PUBLIC_URL", "")
 RELATIVE_URLS = True
 PATH = str(ROOT / "content")
 THEME = str(ROOT / "theme")
@@ -16,6 +20,10 @@ REPORTCARD_DATA = str(ROOT / "data")
 REPORTCARD_COMMENTARY = str(ROOT / "content" / "commentary")
 # Rendered chart SVGs, keyed by a hash of their spec: kept between builds so unchanged charts are reused.
 REPORTCARD_CACHE = str(ROOT / ".cache" / "charts")
+# The change log compares each data version with the one before, for this many versions (git commits of data/).
+REPORTCARD_CHANGELOG_DEPTH = 5
+# Without git history: a folder holding the previously published data to compare with (e.g. an unzipped all-data.zip).
+REPORTCARD_PREVIOUS = os.environ.get("REPORTCARD_PREVIOUS", "")
 
 # Branding: a council changes these and nothing else.
 BRAND_COLOUR = "#1d4f76"  # header background; keep 4.5:1 contrast with BRAND_TEXT_COLOUR

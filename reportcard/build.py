@@ -7,7 +7,10 @@ site is built beside it and renamed over it, so a failed build leaves the last g
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +41,12 @@ current: tuple[ValidationReport, Dataset] | None = None
 chart_stats = None
 
 
-def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None, settings: dict | None = None) -> BuildResult:
-    """`settings` override pelicanconf.py (tests point the chart cache and commentary elsewhere)."""
+def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None, settings: dict | None = None,
+               archive: Path | None = None) -> BuildResult:
+    """`settings` override pelicanconf.py (tests point the chart cache and commentary elsewhere).
+
+    With `archive`, the finished site is also zipped there: it opens from the unzipped folder with no server.
+    """
     global current, chart_stats
     chart_stats = None
     report, dataset = validate_folder(data, engine=engine)
@@ -51,7 +58,10 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     try:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
+        index_for_search(staging)
         pages = sum(1 for _ in staging.rglob("*.html"))
+        if archive is not None:
+            zip_site(staging, archive)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -70,6 +80,28 @@ def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> 
         "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False, **extra,
     })
     Pelican(settings).run()
+
+
+def index_for_search(site: Path) -> None:
+    """Pagefind's static search index (the PyPI package carries the binary), written into site/pagefind/.
+
+    Result links keep index.html so they also work on hosts that do not serve folder indexes.
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--keep-index-url", "--silent"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"search indexing failed: {done.stderr or done.stdout}")
+
+
+def zip_site(site: Path, archive: Path) -> None:
+    """Every file of the site under one top folder, in sorted order with fixed timestamps (same site, same zip)."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    top = archive.stem
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{top}/{path.relative_to(site).as_posix()}", (2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, path.read_bytes())
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -39,7 +39,8 @@ def _build(args) -> int:
     if _missing(folder):
         return EXIT_CANNOT_RUN
     try:
-        result = build_site(folder, Path(args.output), engine=args.engine)
+        overrides = {k: v for k, v in (("PUBLIC_URL", args.public_url), ("REPORTCARD_PREVIOUS", args.previous)) if v is not None}
+        result = build_site(folder, Path(args.output), engine=args.engine, settings=overrides, archive=Path(args.archive) if args.archive else None)
     except BuildRefused as refused:
         print(as_text(refused.report), file=sys.stderr)
         print(f"\nNothing was written: {args.output} is unchanged.", file=sys.stderr)
@@ -51,6 +52,8 @@ def _build(args) -> int:
         f"Built {result.pages} pages into {args.output}: {result.charts_rendered} chart(s) rendered, {result.charts_reused} reused from the cache; "
         f"{len(result.report.warnings)} warning(s)."
     )
+    if args.archive:
+        print(f"Archive: {args.archive}")
     return EXIT_VALID
 
 
@@ -67,6 +70,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--data", default="data")
     build.add_argument("--output", default="output")
     build.add_argument("--engine", choices=["auto", "frictionless", "vector"], default="auto")
+    build.add_argument("--public-url", help="the address the site is published at (default: $REPORTCARD_PUBLIC_URL)")
+    build.add_argument("--previous", help="folder of the previously published data, for the change log when there is no git history")
+    build.add_argument("--archive", help="also write the built site to this zip file, to browse offline or keep as a release")
     build.set_defaults(run=_build)
     return main
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from . import formatting as fmt
+from .changes import Release
 from .charts import Chart
 from .commentary import commentary_for
 from .model import ALL, Area, Indicator, Model, plain
@@ -37,6 +38,10 @@ def ward_url(code: str) -> str:
     return f"wards/{code}/index.html"
 
 
+def ward_feed_url(code: str) -> str:
+    return f"wards/{code}/feed.atom"
+
+
 def area_url(area: Area) -> str:
     return ward_url(area.code) if area.is_ward else f"areas/{area.code}/index.html"
 
@@ -59,6 +64,7 @@ def organisation_url(organisation_id: str) -> str:
 
 URLS = {
     "ward_url": ward_url,
+    "ward_feed_url": ward_feed_url,
     "area_url": area_url,
     "indicator_url": indicator_url,
     "target_url": target_url,
@@ -237,6 +243,16 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
     yield Download(csv_path, columns, csv_rows)
     yield from charts
     breakdowns = [(c, views.breakdown_rows(indicator, c)) for c in councils + england]
+    ends = [t["end"] for t in table if t["end"]]
+    starts = [p.start for p in (model.period(t["period"]) for t in table) if p]
+    dataset = {
+        "name": indicator.title,
+        "description": indicator.definition or indicator.title,
+        "downloads": [(csv_path, "text/csv")],
+        "measures": [indicator.unit_label or indicator.unit],
+        "keywords": [k for k in (indicator.theme, indicator.ni_number) if k],
+        "temporal": f"{min(starts).isoformat()}/{max(ends).isoformat()}" if starts and ends else None,
+    }
     yield Page(
         indicator_url(indicator.id),
         "indicator",
@@ -250,6 +266,7 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
             "csv": csv_path,
             "targets": targets,
             "breakdowns": [(c, rows) for c, rows in breakdowns if rows],
+            "dataset": dataset,
         },
     )
 
@@ -261,6 +278,22 @@ def target_page(model: Model, views: Views, target_id: str) -> Iterator[Page | D
         yield chart
     agreement = model.agreements[view.target.agreement_id]
     yield Page(target_url(target_id), "target", {"view": view, "agreement": agreement, "chart": chart})
+
+
+CHANGE_COLUMNS = [("indicator_id", "Indicator id"), ("area_code", "Area code"), ("breakdown", "Breakdown"), ("period", "Period"),
+                  ("kind", "Change"), ("before", "Value before"), ("after", "Value after")]
+
+
+def changelog_download(releases: list[Release], places: dict[str, int]) -> Iterator[Download]:
+    """Every changed figure of each release, rounded as on the pages (the precision changes are judged at)."""
+    for release in releases:
+        if release.first:
+            continue
+        rows = release.changed.to_dict("records")
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = fmt.csv_number(plain(row[key]), places.get(row["indicator_id"], 1))
+        yield Download(f"changes/{release.short}.csv", CHANGE_COLUMNS, rows)
 
 
 def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download | Chart]:

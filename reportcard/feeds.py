@@ -1,0 +1,118 @@
+"""Atom feeds of the change log: one for the whole site and one per ward.
+
+A feed entry is one published data version. Links are written relative to the site root with an
+`xml:base`, so the feeds work at any address; with a public URL set they are absolute.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import formatting as fmt
+from .changes import Release, release_date
+
+ATOM = "http://www.w3.org/2005/Atom"
+ET.register_namespace("", ATOM)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: str  # ISO date
+    href: str  # relative to the site root
+    summary: str
+
+
+def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def atom_feed(title: str, feed_id: str, base: str, self_href: str, page_href: str, author: str, entries: list[FeedEntry]) -> str:
+    """`base` is the site root (absolute URL, or relative from the feed's folder)."""
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}base": base})
+    _element(feed, "title", title)
+    _element(feed, "id", feed_id)
+    _element(feed, "updated", f"{max((e.updated for e in entries), default='2000-01-01')}T00:00:00Z")
+    _element(feed, "link", rel="self", href=self_href, type="application/atom+xml")
+    _element(feed, "link", rel="alternate", href=page_href, type="text/html")
+    _element(_element(feed, "author"), "name", author)
+    for entry in entries:
+        node = _element(feed, "entry")
+        _element(node, "title", entry.title)
+        _element(node, "id", entry.id)
+        _element(node, "updated", f"{entry.updated}T00:00:00Z")
+        _element(node, "link", rel="alternate", href=entry.href, type="text/html")
+        _element(node, "summary", entry.summary, type="text")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _figure(value: float, places: int) -> str:
+    return "none" if value != value else fmt.number(value, places)
+
+
+def _name(indicators: dict[str, tuple[str, int]], indicator_id: str) -> str:
+    return indicators[indicator_id][0] if indicator_id in indicators else indicator_id
+
+
+def _places(indicators: dict[str, tuple[str, int]], indicator_id: str) -> int:
+    return indicators[indicator_id][1] if indicator_id in indicators else 1
+
+
+def release_summary(release: Release, indicators: dict[str, tuple[str, int]], changed: pd.DataFrame | None = None, limit: int = 20) -> str:
+    """Plain-text account of a release: of all its changes, or of `changed`, the rows about one area.
+
+    `indicators` maps an indicator id to its name and decimal places, so figures read as on the pages.
+    """
+    if release.first:
+        return "First published version of the data."
+    whole_site = changed is None
+    changed = release.changed if changed is None else changed
+    parts = []
+    new = changed[changed["kind"] == "new"].groupby(["indicator_id", "period"], sort=True).size()
+    if len(new):
+        parts.append("New figures: " + "; ".join(f"{_name(indicators, i)} {p} ({n})" for (i, p), n in new.items()) + ".")
+    for kind, label in (("revised", "Revised"), ("withdrawn", "Withdrawn")):
+        rows = changed[changed["kind"] == kind]
+        if len(rows):
+            shown = [f"{_name(indicators, r.indicator_id)}, {r.area_code}, {r.period}: "
+                     f"{_figure(r.before, _places(indicators, r.indicator_id))} to {_figure(r.after, _places(indicators, r.indicator_id))}"
+                     for r in rows.head(limit).itertuples()]
+            more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+            parts.append(f"{label} ({len(rows)}): " + "; ".join(shown) + more + ".")
+    if whole_site:
+        for items, label in ((release.added_indicators, "New indicators"), (release.removed_indicators, "Indicators removed"),
+                             (release.added_targets, "New targets"), (release.removed_targets, "Targets removed")):
+            if items:
+                parts.append(f"{label}: {', '.join(items)}.")
+    return " ".join(parts) or "No change to the published figures."
+
+
+def _entry(release: Release, id_base: str, scope: str, summary: str) -> FeedEntry:
+    return FeedEntry(id=f"{id_base}{release.version}{scope}", title=f"Data version {release.short}: {release.subject}",
+                     updated=release_date(release), href=f"changes/index.html#v-{release.short}", summary=summary)
+
+
+def release_entries(releases: list[Release], indicators: dict[str, tuple[str, int]], id_base: str) -> list[FeedEntry]:
+    return [_entry(r, id_base, "", release_summary(r, indicators)) for r in releases]
+
+
+def entries_by_area(releases: list[Release], indicators: dict[str, tuple[str, int]], id_base: str, codes: list[str]) -> dict[str, list[FeedEntry]]:
+    """For each area, the releases that changed its figures (and the first release), grouping each release once."""
+    entries: dict[str, list[FeedEntry]] = {code: [] for code in codes}
+    for release in releases:
+        if release.first:
+            summary = release_summary(release, indicators)
+            for code in codes:
+                entries[code].append(_entry(release, id_base, f"/{code}", summary))
+            continue
+        for code, rows in release.changed.groupby("area_code", sort=False):
+            if code in entries:
+                entries[code].append(_entry(release, id_base, f"/{code}", release_summary(release, indicators, rows)))
+    return entries

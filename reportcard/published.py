@@ -1,0 +1,115 @@
+"""The data packages as published with the site: the validated files, safe to open in a spreadsheet.
+
+Each package is written to `data/<package>/` with its `datapackage.json` (stamped with the data
+version) and its files, so `frictionless validate data/<package>/datapackage.json` works on the
+published copy. CSV text cells that would start a spreadsheet formula get a leading apostrophe,
+as on every other download; numbers and all other cells are written back unchanged.
+A zip of all packages, with a README naming the version, licence and sources, sits beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract import PACKAGES
+from .contract_docs import describe_package
+from .dataset import Dataset
+from .downloads import safe_cell
+from .provenance import DataVersion
+from .tables import resource_path
+
+ZIP_NAME = "all-data.zip"
+# Fixed timestamp inside the zip, so the same data gives a byte-identical archive.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class PublishedResource:
+    package: str
+    resource: str
+    title: str
+    path: str  # relative to the site root
+    rows: int | None  # None for files that are not tables (boundaries)
+    bytes: int
+
+
+def safe_csv(text: str) -> str:
+    """The same CSV with formula-starting text cells neutralised; quoting is normalised, values are not."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text)):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def publish_packages(dataset: Dataset, output: Path, version: DataVersion, site_name: str, licence: str) -> list[PublishedResource]:
+    """Write every package under output/data/ and the all-data zip; return what was written, for the data page."""
+    published = []
+    for name in PACKAGES:
+        package = dataset.packages.get(name)
+        if package is None:
+            continue
+        folder = output / "data" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = dict(package.descriptor, data_version=version.id)
+        (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for resource in package.descriptor.get("resources", []):
+            source = resource_path(package.folder, resource)
+            if source is None or not source.is_file():
+                continue
+            target = folder / resource["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.suffix.lower() == ".csv":
+                target.write_text(safe_csv(source.read_text(encoding="utf-8-sig")), encoding="utf-8")
+            else:
+                target.write_bytes(source.read_bytes())
+            table = dataset.tables.get((name, resource["name"]))
+            rows = int((~table.blank).sum()) if table is not None else None
+            published.append(PublishedResource(name, resource["name"], resource.get("title", resource["name"]),
+                                               target.relative_to(output).as_posix(), rows, target.stat().st_size))
+    write_zip(dataset, output, published, version, site_name, licence)
+    return published
+
+
+def readme_text(dataset: Dataset, published: list[PublishedResource], version: DataVersion, site_name: str, licence: str) -> str:
+    """Plain-text README for the zip: what each file is, which version, under which licence, from which sources."""
+    lines = [
+        f"{site_name}: all data",
+        "",
+        f"Data version: {version.id} ({version.kind}{' of ' + version.date if version.date else ''}).",
+        f"Licence: {licence}.",
+        "Every package folder holds a datapackage.json (Frictionless Data Package) describing its files,",
+        "their columns, types and rules. Check a package with: frictionless validate <package>/datapackage.json",
+        "Text cells that would start a spreadsheet formula (= + - @) begin with an apostrophe.",
+        "",
+    ]
+    for name in PACKAGES:
+        package = dataset.packages.get(name)
+        if package is None:
+            continue
+        described = describe_package(package)
+        lines += [f"{name}/ - {described['title']}", f"  {described['description']}"]
+        for source in package.descriptor.get("sources", []):
+            lines.append(f"  Source: {source.get('title', '')} {source.get('path', '')}".rstrip())
+        for resource in (p for p in published if p.package == name):
+            rows = f", {resource.rows} rows" if resource.rows is not None else ""
+            lines.append(f"  {resource.path.removeprefix('data/')}: {resource.title}{rows}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_zip(dataset: Dataset, output: Path, published: list[PublishedResource], version: DataVersion, site_name: str, licence: str) -> Path:
+    path = output / "data" / ZIP_NAME
+    files = sorted({p.path for p in published} | {f"data/{p.package}/datapackage.json" for p in published})
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("README.txt", _ZIP_TIME), readme_text(dataset, published, version, site_name, licence))
+        for name in files:
+            info = zipfile.ZipInfo(name.removeprefix("data/"), _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, (output / name).read_bytes())
+    return path
