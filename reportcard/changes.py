@@ -154,7 +154,8 @@ def compare(before: Snapshot, after: Snapshot) -> dict:
 
 def _release(version: DataVersion, subject: str, snapshot: Snapshot, earlier: Snapshot | None) -> Release:
     if earlier is None:
-        empty = pd.DataFrame({c: pd.Series(dtype=str) for c in KEY} | {"before": pd.Series(dtype=float), "after": pd.Series(dtype=float), "kind": pd.Series(dtype=str)})
+        columns = {c: pd.Series(dtype=str) for c in KEY} | {"before": pd.Series(dtype=float), "after": pd.Series(dtype=float)}
+        empty = pd.DataFrame(columns | {"kind": pd.Series(dtype=str)})
         return Release(version.id, version.short, version.date, subject, True, empty)
     return Release(version.id, version.short, version.date, subject, False, **compare(earlier, snapshot))
 

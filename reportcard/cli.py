@@ -57,6 +57,19 @@ def _build(args) -> int:
     return EXIT_VALID
 
 
+def _check(args) -> int:
+    from .site_checks import html_problems, link_problems
+
+    site = Path(args.site)
+    if _missing(site):
+        return EXIT_CANNOT_RUN
+    problems = link_problems(site) + ([] if args.links_only else html_problems(site))
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) in {site}", file=sys.stderr)
+    return EXIT_INVALID if problems else EXIT_VALID
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="reportcard", description="Council performance report cards from Frictionless data packages.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -74,6 +87,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--previous", help="folder of the previously published data, for the change log when there is no git history")
     build.add_argument("--archive", help="also write the built site to this zip file, to browse offline or keep as a release")
     build.set_defaults(run=_build)
+    check = commands.add_parser("check", help="check a built site: links and assets resolve, nothing off-site, valid HTML")
+    check.add_argument("site", nargs="?", default="output")
+    check.add_argument("--links-only", action="store_true", help="skip the HTML validator (which needs Java)")
+    check.set_defaults(run=_check)
     return main
 
 

@@ -8,6 +8,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+#: Where the demo pretends to be published: a sub-path, as GitHub project pages are.
+PUBLIC_URL = "https://council.example/report-cards/"
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
     """The embedded demo built once per test run (own chart cache, so nothing is taken from earlier builds)."""
@@ -15,5 +19,6 @@ def demo_site(tmp_path_factory):
 
     root = Path(__file__).resolve().parents[1]
     tmp = tmp_path_factory.mktemp("demo")
-    result = build_site(root / "data", tmp / "output", settings={"REPORTCARD_CACHE": str(tmp / "chart-cache")})
+    result = build_site(root / "data", tmp / "output", settings={"REPORTCARD_CACHE": str(tmp / "chart-cache"), "PUBLIC_URL": PUBLIC_URL},
+                        archive=tmp / "report-cards.zip")
     return tmp / "output", result

@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -33,11 +35,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(demo_site):
+    """The site served under a sub-path (/output/), as GitHub project pages serve it."""
     site, _ = demo_site
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site.parent)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}/{site.name}/"
     server.shutdown()
 
 
@@ -112,5 +115,50 @@ def test_ward_card_prints_on_one_a4_page(browser, served):
     try:
         pdf = page.pdf(format="A4")
         assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # page objects, not the page tree
+    finally:
+        context.close()
+
+
+def test_search_finds_a_ward_under_a_sub_path(browser, served):
+    context, page, requests = _open(browser, served + "search/index.html")
+    try:
+        page.fill(".pagefind-ui__search-input", "Altrincham")
+        result = page.locator(".pagefind-ui__result-link").first
+        result.wait_for(timeout=10_000)
+        href = result.get_attribute("href")
+        assert re.fullmatch(r"/output/wards/E05\d{6}/index\.html", href), href  # ward cards, under the sub-path
+        result.click()
+        page.wait_for_load_state()
+        assert page.url == served.removesuffix("output/") + href.lstrip("/") and "Altrincham" in page.inner_text("h1")
+        assert not [u for u in requests if not u.startswith(served)]
+    finally:
+        context.close()
+
+
+def test_unzipped_archive_browses_from_file_urls(browser, demo_site, tmp_path):
+    site, _ = demo_site
+    with zipfile.ZipFile(site.parent / "report-cards.zip") as archive:
+        archive.extractall(tmp_path)
+    home = (tmp_path / "report-cards" / "index.html").as_uri()
+    context = browser.new_context()
+    page = context.new_page()
+    failed: list[str] = []
+    requests: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(home)
+        assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") != "rgba(0, 0, 0, 0)"  # CSS loaded
+        page.locator("[data-filterable] li a").first.click()
+        assert "ward report card" in page.inner_text("h1")
+        page.locator("nav[aria-label=Main] a", has_text="Indicators").click()
+        page.locator("main a[href*='NI192']").first.click()
+        page.wait_for_load_state("load")
+        images = page.evaluate("[...document.images].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])")
+        assert images and all(ok for _, ok in images), images
+        page.locator("nav[aria-label=Main] a", has_text="Data").click()
+        assert page.locator("a[href$='all-data.zip']").count() == 1
+        assert not failed, failed
+        assert all(u.startswith("file://") for u in requests), [u for u in requests if not u.startswith("file://")]
     finally:
         context.close()

@@ -61,13 +61,16 @@ class ReportCardGenerator(Generator):
         charts: list[Chart] = []
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
         data_dataset = {
-            "name": f"{settings['SITENAME']}: all data", "description": "Every indicator, observation, target, place and partnership published on this site.",
+            "name": f"{settings['SITENAME']}: all data",
+            "description": "Every indicator, observation, target, place and partnership published on this site.",
             "downloads": [(f"data/{ZIP_NAME}", "application/zip")] + [(r.path, "text/csv") for r in published if r.path.endswith(".csv")],
             "keywords": ["local government", "performance"],
         }
         pages = [
-            Page("data/index.html", "data", {"packages": packages, "published": published, "report": report, "zip": f"data/{ZIP_NAME}",
-                                             "zip_bytes": (output / "data" / ZIP_NAME).stat().st_size, "dataset": data_dataset}),
+            Page("data/index.html", "data", {
+                "packages": packages, "published": published, "report": report, "zip": f"data/{ZIP_NAME}",
+                "zip_bytes": (output / "data" / ZIP_NAME).stat().st_size, "dataset": data_dataset,
+            }),
             Page("data/contract/index.html", "contract", {"contract": packages}),
             Page("data/validation/index.html", "validation", {"report": report}),
             Page("changes/index.html", "changes", {"releases": releases, "indicator_names": indicator_names}),
@@ -75,7 +78,8 @@ class ReportCardGenerator(Generator):
         ]
         written = []
         # chain, not a list: pages are written as they are made, never all held at once.
-        for item in chain(pages, changelog_download(releases, {i: p for i, (_, p) in indicator_names.items()}), site_items(model, Path(settings["REPORTCARD_COMMENTARY"]))):
+        places = {i: p for i, (_, p) in indicator_names.items()}
+        for item in chain(pages, changelog_download(releases, places), site_items(model, Path(settings["REPORTCARD_COMMENTARY"]))):
             if isinstance(item, Page):
                 context = dict(shared, **item.context, page_path=item.path, canonical=absolute(public_url, item.path))
                 if "dataset" in item.context:
