@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import stages
 from .dataset import Dataset
 from .problems import ValidationReport
 from .validate import Engine, validate_folder
@@ -49,7 +50,10 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     """
     global current, chart_stats
     chart_stats = None
-    report, dataset = validate_folder(data, engine=engine)
+    stages.reset()
+    with stages.timed("load+validate"):
+        report, dataset = validate_folder(data, engine=engine)
+    stages.seconds["validate"] = stages.seconds.pop("load+validate") - stages.seconds["load"]
     if not report.valid:
         raise BuildRefused(report)
     output = output.resolve()
@@ -58,7 +62,8 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     try:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
-        index_for_search(staging)
+        with stages.timed("search"):
+            index_for_search(staging)
         pages = sum(1 for _ in staging.rglob("*.html"))
         if archive is not None:
             zip_site(staging, archive)

@@ -320,26 +320,46 @@ class Model:
         obs = self.observations
         return obs.groupby("indicator_id", observed=True, sort=False).indices if not obs.empty else {}
 
-    def _figure(self, row: dict) -> Figure:
-        period = self.period(str(row["period"]))
-        return Figure(
-            period=str(row["period"]), value=plain(row.get("value")), lower=plain(row.get("lower_ci")),
-            upper=plain(row.get("upper_ci")), status=plain(row.get("status")), note=plain(row.get("note")),
-            start=period.start if period else None, end=period.end if period else None, kind=period.kind if period else None,
-        )
-
     def __post_init__(self):
         # A council's series is asked for once per ward and indicator (as the ward's benchmark), and each
         # ward's once per page it appears on; pages go ward by ward, so a bounded cache keeps the hits.
         self.series = lru_cache(maxsize=4096)(self._series)
+
+    @cached_property
+    def _figure_columns(self) -> dict[str, tuple]:
+        """The observation columns a Figure needs, as numpy arrays: numbers as floats, text as category codes.
+
+        Taking a series' rows from these is ~50x faster than `DataFrame.iloc[...].to_dict()`, which
+        dominated an England build (150,000 series). Text is coded so no column becomes millions of str objects.
+        """
+        obs, columns = self.observations, {}
+        for name in ("value", "lower_ci", "upper_ci"):
+            columns[name] = (obs[name].to_numpy(dtype=float, na_value=np.nan) if name in obs else np.full(len(obs), np.nan),)
+        for name in ("period", "status", "note"):
+            coded = pd.Categorical(obs[name]) if name in obs else pd.Categorical([None] * len(obs))
+            columns[name] = (coded.codes, [str(c) for c in coded.categories])
+        return columns
 
     def _series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> tuple[Figure, ...]:
         """Every figure for one area, oldest first (by period end, then start). Use `series`, which caches."""
         positions = self._series_index.get((indicator_id, area_code, breakdown))
         if positions is None:
             return ()
-        rows = self.observations.iloc[positions].to_dict("records")
-        figures = [self._figure(r) for r in rows]
+        columns = self._figure_columns
+
+        def numbers(name: str) -> list[float | None]:
+            return [None if v != v else v for v in columns[name][0][positions].tolist()]
+
+        def texts(name: str) -> list[str | None]:
+            codes, categories = columns[name]
+            return [None if c < 0 else categories[c] for c in codes[positions].tolist()]
+
+        figures = []
+        for text, value, lower, upper, status, note in zip(texts("period"), numbers("value"), numbers("lower_ci"), numbers("upper_ci"),
+                                                             texts("status"), texts("note"), strict=True):
+            period = self.period(text)
+            figures.append(Figure(period=text, value=value, lower=lower, upper=upper, status=status, note=note,
+                                  start=period.start if period else None, end=period.end if period else None, kind=period.kind if period else None))
         return tuple(sorted(figures, key=lambda f: (f.end or date.min, f.start or date.min, f.period)))
 
     def indicator_rows(self, indicator_id: str) -> pd.DataFrame:

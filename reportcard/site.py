@@ -149,11 +149,13 @@ def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Downloa
 
 
 def indicator_page(model: Model, views: Views, indicator: Indicator, councils: list[Area]) -> Iterator[Page | Download | Chart]:
+    """`councils` are the councils whose wards are charted; with none (an England-wide site) the trend shows the regions."""
     base = f"indicators/{indicator.id}"
     england = [a for a in model.areas.values() if a.type == "country"]
+    regions = [] if councils else sorted((a for a in model.areas.values() if a.type == "region"), key=lambda a: a.name)
     targets = [t for t in views.targets.values() if t.indicator.id == indicator.id]
     charts = []
-    trend = trend_chart(model, indicator, councils + england, f"{base}/trend", targets[0] if targets else None)
+    trend = trend_chart(model, indicator, councils + regions + england, f"{base}/trend", targets[0] if targets and councils else None)
     if trend:
         charts.append(trend)
     sections = []
@@ -296,10 +298,15 @@ def changelog_download(releases: list[Release], places: dict[str, int]) -> Itera
         yield Download(f"changes/{release.short}.csv", CHANGE_COLUMNS, rows)
 
 
-def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download | Chart]:
+#: More councils than this with wards (an England-wide site): indicator pages chart regions, not each council's wards.
+CHART_COUNCILS_LIMIT = 5
+
+
+def site_items(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT) -> Iterator[Page | Download | Chart]:
     """Everything the site publishes, in a fixed order so two builds of the same data are identical."""
     views = Views(model)
     councils = views.focus_councils()
+    charted = views.chart_councils(chart_councils_limit)
     scorecard = views.scorecard()
     themes = _indicators_by_theme(model)
     yield Page(
@@ -321,7 +328,7 @@ def site_items(model: Model, commentary_dir: Path) -> Iterator[Page | Download |
     yield Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils})
     yield Page("indicators/index.html", "indicators", {"groups": themes})
     for indicator_id in sorted(model.indicators):
-        yield from indicator_page(model, views, model.indicators[indicator_id], councils)
+        yield from indicator_page(model, views, model.indicators[indicator_id], charted)
     yield Page("targets/index.html", "scorecard", {"scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})
     for target_id in sorted(model.targets):
         yield from target_page(model, views, target_id)

@@ -18,6 +18,7 @@ from .problems import ValidationReport
 from .references import check_references
 from .rules import RULES, warnings_for
 from .schema_check import check_foreign_keys, check_table
+from .stages import timed
 from .tables import check_file, read_raw, resource_path
 
 Engine = Literal["auto", "frictionless", "vector"]
@@ -48,7 +49,8 @@ def validate_package(dataset: Dataset, report: ValidationReport, name: str, engi
     vector_problems, checked = [], {}
     for resource, path in readable:
         field_names = [f["name"] for f in resource["schema"].get("fields", [])]
-        raw = read_raw(name, resource["name"], path, field_names)
+        with timed("load"):
+            raw = read_raw(name, resource["name"], path, field_names)
         table_problems, table = check_table(name, resource, raw)
         vector_problems += table_problems
         checked[resource["name"]] = table

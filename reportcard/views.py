@@ -248,6 +248,15 @@ class Views:
         with_agreements = {a.area_code for a in self.model.agreements.values()}
         return [c for c in self.model.councils if self.model.wards_of(c) or c.code in with_agreements]
 
+    def chart_councils(self, limit: int) -> list[Area]:
+        """Councils whose wards each indicator page charts and maps: a council's own site (a few), not all England.
+
+        With more than `limit` councils the indicator pages compare England and its regions instead, and
+        each ward's figures stay on its report card and its council's page.
+        """
+        focus = self.focus_councils()
+        return focus if len(focus) <= limit else []
+
     def what_changed(self, limit: int = 6) -> list[dict]:
         """The indicators with the most recent periods: what a returning visitor looks for first."""
         latest = []

@@ -20,7 +20,8 @@ from reportcard.model import build_model, load_boundaries
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages
 from reportcard.render import render_charts, write_file
-from reportcard.site import URLS, Download, Page, changelog_download, site_items, ward_feed_url
+from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Download, Page, changelog_download, site_items, ward_feed_url
+from reportcard.stages import timed
 from reportcard.validate import validate_folder
 
 
@@ -52,10 +53,13 @@ class ReportCardGenerator(Generator):
         report, dataset, settings = self.report, self.dataset, self.settings
         version, public_url = self.context["data_version"], settings.get("PUBLIC_URL", "")
         output = Path(self.output_path)
-        model = build_model(dataset, load_boundaries(dataset))
-        published = publish_packages(dataset, output, version, settings["SITENAME"], settings["LICENCE_TEXT"])
+        with timed("measures"):
+            model = build_model(dataset, load_boundaries(dataset))
+        with timed("downloads"):
+            published = publish_packages(dataset, output, version, settings["SITENAME"], settings["LICENCE_TEXT"])
         previous = settings.get("REPORTCARD_PREVIOUS")
-        releases = history(dataset.folder, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None)
+        with timed("changes"):
+            releases = history(dataset.folder, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None)
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
         charts: list[Chart] = []
@@ -79,23 +83,33 @@ class ReportCardGenerator(Generator):
         written = []
         # chain, not a list: pages are written as they are made, never all held at once.
         places = {i: p for i, (_, p) in indicator_names.items()}
-        for item in chain(pages, changelog_download(releases, places), site_items(model, Path(settings["REPORTCARD_COMMENTARY"]))):
+        items = chain(pages, changelog_download(releases, places), site_items(model, Path(settings["REPORTCARD_COMMENTARY"]),
+                                                                              settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)))
+        while True:
+            with timed("measures"):  # the domain work of the next page happens as the generator advances
+                item = next(items, None)
+            if item is None:
+                break
             if isinstance(item, Page):
-                context = dict(shared, **item.context, page_path=item.path, canonical=absolute(public_url, item.path))
-                if "dataset" in item.context:
-                    context["jsonld"] = self._jsonld(item.path, item.context["dataset"])
-                writer.write_file(item.path, self.get_template(item.template), context, relative_urls=True)
+                with timed("pages"):
+                    context = dict(shared, **item.context, page_path=item.path, canonical=absolute(public_url, item.path))
+                    if "dataset" in item.context:
+                        context["jsonld"] = self._jsonld(item.path, item.context["dataset"])
+                    writer.write_file(item.path, self.get_template(item.template), context, relative_urls=True)
                 written.append(item.path)
             elif isinstance(item, Download):
-                write_file(output / item.path, csv_text(item.columns, item.rows))
+                with timed("downloads"):
+                    write_file(output / item.path, csv_text(item.columns, item.rows))
             else:
                 charts.append(item)
-        self._write_feeds(output, model, releases, indicator_names)
+        with timed("changes"):
+            self._write_feeds(output, model, releases, indicator_names)
         write_file(output / "robots.txt", robots_txt(public_url))
         if public_url:
             content_pages = [p.save_as for p in self.context.get("pages", [])]
             write_file(output / "sitemap.xml", sitemap_xml(public_url, written + content_pages, version.date))
-        build.chart_stats = render_charts(charts, output, Path(settings["REPORTCARD_CACHE"]))
+        with timed("charts"):
+            build.chart_stats = render_charts(charts, output, Path(settings["REPORTCARD_CACHE"]))
 
     def _write_feeds(self, output: Path, model, releases, indicator_names) -> None:
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]

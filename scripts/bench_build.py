@@ -1,0 +1,158 @@
+"""Benchmark the whole build by stage, cold and warm, against two floors measured in the same process.
+
+For each scale (the demo council, and England from scripts/build_england_data.py):
+  cold          empty chart cache, fresh output
+  warm          the same data again (chart cache kept)
+  one changed   one indicator's values changed (every value of it +0.1), chart cache kept
+Floors, for the same work, so the results are ratios that hold on a noisy machine:
+  (a) jinja     every page template rendered with plain Jinja2 and written to disk, as many pages as the build wrote
+                (a fixed small context per page: the cost of templating and writing, with no data work)
+  (b) vl-convert  the build's chart specs rendered to SVG by vl-convert alone, in the same number of
+                spawn workers, no cache and no project code
+Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
+
+    python scripts/bench_build.py [--scale demo|england|both] [--repeat 3] [--output bench-results/build.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reportcard import stages  # noqa: E402
+from reportcard.build import build_site  # noqa: E402
+
+
+def _peak_mb() -> dict[str, float]:
+    return {"self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def run_build(data: Path, output: Path, cache: Path) -> dict:
+    start = time.perf_counter()
+    result = build_site(data, output, settings={"REPORTCARD_CACHE": str(cache)})
+    total = time.perf_counter() - start
+    return {"seconds": round(total, 3), "stages": {k: round(v, 3) for k, v in sorted(stages.seconds.items())},
+            "pages": result.pages, "charts_rendered": result.charts_rendered, "charts_reused": result.charts_reused}
+
+
+def jinja_floor(site: Path, pages: int, scratch: Path) -> float:
+    """Render the theme's page templates with plain Jinja2 `pages` times, cycling through them, and write each."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"), autoescape=True)
+    template = env.get_template("page.html")
+    context = {"SITENAME": "Bench", "SITEURL": "..", "page": {"title": "A page", "content": "<p>" + "Figures. " * 400 + "</p>"},
+               "data_version": {"short": "0" * 12, "kind": "content hash", "date": None, "id": "0"}, "validation": {"errors": [], "warnings": []}}
+    scratch.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for i in range(pages):
+        (scratch / f"{i}.html").write_text(template.render(context), encoding="utf-8")
+    return time.perf_counter() - start
+
+
+def _svg(text: str) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(text))
+
+
+def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
+    specs = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.vl.json"))]
+    start = time.perf_counter()
+    if workers > 1 and len(specs) >= 48:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_svg, specs, chunksize=max(1, len(specs) // (workers * 8))))
+    else:
+        [_svg(s) for s in specs]
+    return time.perf_counter() - start, len(specs)
+
+
+def change_one_indicator(data: Path, target: Path) -> str:
+    """Copy the data and add 0.1 to every value of the first indicator (kept within 0-100)."""
+    import pandas as pd
+
+    shutil.copytree(data, target)
+    path = target / "indicators" / "observations.csv"
+    observations = pd.read_csv(path, dtype=str, keep_default_na=False)
+    indicator = sorted(observations["indicator_id"].unique())[0]
+    rows = observations["indicator_id"] == indicator
+    values = pd.to_numeric(observations.loc[rows, "value"], errors="coerce")
+    observations.loc[rows, "value"] = (values + 0.1).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    for bound in ("lower_ci", "upper_ci"):  # keep the interval around the value
+        edge = pd.to_numeric(observations.loc[rows, bound], errors="coerce")
+        observations.loc[rows, bound] = (edge + 0.1).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    observations.to_csv(path, index=False)
+    return indicator
+
+
+def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
+    results: dict = {"data": str(data), "cold": [], "warm": [], "one_indicator_changed": [], "floor_jinja": [], "floor_vl_convert": []}
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+            tmp = Path(tmp)
+            cache = tmp / "cache"
+            results["cold"].append(run_build(data, tmp / "site", cache))
+            results["warm"].append(run_build(data, tmp / "site", cache))
+            changed = tmp / "changed-data"
+            results["changed_indicator"] = change_one_indicator(data, changed)
+            results["one_indicator_changed"].append(run_build(changed, tmp / "site", cache))
+            results["floor_jinja"].append(round(jinja_floor(tmp / "site", results["cold"][-1]["pages"], tmp / "jinja"), 3))
+            seconds, charts = vl_convert_floor(tmp / "site", workers)
+            results["floor_vl_convert"].append(round(seconds, 3))
+            results["charts"] = charts
+    median = {k: statistics.median(r["seconds"] for r in results[k]) for k in ("cold", "warm", "one_indicator_changed")}
+    floors = statistics.median(results["floor_jinja"]) + statistics.median(results["floor_vl_convert"])
+    results["summary"] = {
+        "cold_seconds": median["cold"], "warm_seconds": median["warm"], "one_indicator_changed_seconds": median["one_indicator_changed"],
+        "floor_seconds": round(floors, 3), "cold_over_floor": round(median["cold"] / floors, 2) if floors else None,
+        "changed_over_cold": round(median["one_indicator_changed"] / median["cold"], 3),
+        "cold_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["cold"]) for k in results["cold"][0]["stages"]},
+    }
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["demo", "england", "both"], default="both")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scale (England runs once unless asked)")
+    parser.add_argument("--england-data", default=str(ROOT / "build" / "england-data"))
+    parser.add_argument("--output", default=str(ROOT / "bench-results" / "build.json"))
+    args = parser.parse_args(argv)
+    workers = min(2, os.cpu_count() or 1)
+    report = {"machine": {"python": platform.python_version(), "cores": os.cpu_count(), "platform": platform.platform()}, "scales": {}}
+    if args.scale in ("demo", "both"):
+        report["scales"]["demo"] = bench_scale("demo", ROOT / "data", args.repeat, workers)
+    if args.scale in ("england", "both"):
+        england = Path(args.england_data)
+        if not (england / "indicators" / "observations.csv").is_file():
+            import subprocess
+
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "build_england_data.py"), "--output", str(england)], check=True)
+        report["scales"]["england"] = bench_scale("england", england, 1 if args.scale == "both" else args.repeat, workers)
+    report["peak_memory_mb"] = _peak_mb()
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1) + "\n")
+    for scale, results in report["scales"].items():
+        print(scale, json.dumps(results["summary"], indent=1))
+    print("peak memory (MB):", report["peak_memory_mb"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
