@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,18 @@ class PublishedResource:
     bytes: int
 
 
+#: A cell that may start a formula: = + - @ tab (or a quoted CR) at the start of a field, unless a number like -3.2 or +.5.
+_MAYBE_FORMULA = re.compile(r'(?:^|,)(?:"?[=@\t]|"\r|"?[+-](?![\d.]))', re.MULTILINE)
+
+
 def safe_csv(text: str) -> str:
-    """The same CSV with formula-starting text cells neutralised; quoting is normalised, values are not."""
+    """The same CSV with formula-starting text cells neutralised; quoting is normalised, values are not.
+
+    Most files have no such cell: those are returned unchanged (byte for byte, and without parsing
+    a million rows through the csv module).
+    """
+    if not _MAYBE_FORMULA.search(text):
+        return text
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in csv.reader(io.StringIO(text)):

@@ -109,6 +109,17 @@ def test_safe_csv_keeps_quoting_meaningful():
     assert safe_csv('a,b\n"@SUM(1)","1,5"\n-3,+x\n') == "a,b\n'@SUM(1),\"1,5\"\n-3,'+x\n"
 
 
+@pytest.mark.parametrize("cell", ["=1+1", "+x", "-cmd", "@SUM(A1)", "\tx", '"=quoted"'])
+def test_safe_csv_finds_a_formula_anywhere_in_the_file(cell):
+    text = f"id,note\n1,fine\n2,{cell}\n"
+    assert safe_csv(text) != text and "'" in safe_csv(text)
+
+
+def test_safe_csv_leaves_files_without_formulas_byte_for_byte():
+    text = 'id,value,note\r\n1,-3.2,"a, b"\r\n2,+.5,\r\n3,-0,x-y\r\n'
+    assert safe_csv(text) is text
+
+
 def test_figures_are_rounded_the_same_on_the_page_and_in_the_csv(demo_site):
     site, _ = demo_site
     indicators = {r["id"]: int(r["decimals"]) for r in csv.DictReader((ROOT / "data/indicators/indicators.csv").open(encoding="utf-8"))}
