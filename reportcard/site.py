@@ -148,6 +148,10 @@ def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Downloa
     )
 
 
+#: An indicator page lists every figure in a table up to this many; beyond it (every ward in England) wards are left to the CSV.
+TABLE_LIMIT = 5000
+
+
 def indicator_page(model: Model, views: Views, indicator: Indicator, councils: list[Area]) -> Iterator[Page | Download | Chart]:
     """`councils` are the councils whose wards are charted; with none (an England-wide site) the trend shows the regions."""
     base = f"indicators/{indicator.id}"
@@ -243,6 +247,9 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
     ]
     csv_path = f"{base}/{indicator.id}.csv"
     yield Download(csv_path, columns, csv_rows)
+    shown = table
+    if len(table) > TABLE_LIMIT:  # an England-wide site: ward figures stay in the CSV and on each ward's card
+        shown = [t for t in table if not (t["area_code"] in model.areas and model.areas[t["area_code"]].is_ward)]
     yield from charts
     breakdowns = [(c, views.breakdown_rows(indicator, c)) for c in councils + england]
     ends = [t["end"] for t in table if t["end"]]
@@ -264,7 +271,8 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
             "trend": trend,
             "sections": sections,
             "comparisons": comparisons,
-            "table": table,
+            "table": shown,
+            "table_total": len(table),
             "csv": csv_path,
             "targets": targets,
             "breakdowns": [(c, rows) for c, rows in breakdowns if rows],
