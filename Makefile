@@ -47,8 +47,10 @@ test: $(STAMP) system $(TOOLS)
 validate: $(STAMP)
 	$(BIN)/reportcard validate data
 
+## Benchmarks (JSON into bench-results/): validation at 3.5M rows, then the whole build at demo and England scale
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py
+	$(BIN)/python scripts/bench_build.py
 
 ## Screenshots of a ward card (desktop, phone, print) into screenshots/
 screenshots: site system
