@@ -53,9 +53,6 @@ class Release:
     added_targets: list[str] = field(default_factory=list)
     removed_targets: list[str] = field(default_factory=list)
 
-    def count(self, kind: str) -> int:
-        return int((self.changed["kind"] == kind).sum())
-
     def new_periods(self) -> list[tuple[str, str, int]]:
         """(indicator, period, figures) for each indicator period that gained figures."""
         new = self.changed[self.changed["kind"] == "new"]
