@@ -10,13 +10,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import stages
 from .dataset import Dataset
 from .problems import ValidationReport
+from .published import write_fixed_zip
 from .validate import Engine, validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,14 +102,9 @@ def index_for_search(site: Path) -> None:
 
 
 def zip_site(site: Path, archive: Path) -> None:
-    """Every file of the site under one top folder, in sorted order with fixed timestamps (same site, same zip)."""
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    top = archive.stem
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{top}/{path.relative_to(site).as_posix()}", (2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            bundle.writestr(info, path.read_bytes())
+    """Every file of the site under one top folder, in sorted order (same site, same zip)."""
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    write_fixed_zip(archive, ((f"{archive.stem}/{p.relative_to(site).as_posix()}", p.read_bytes()) for p in files))
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -165,13 +165,13 @@ def _commits(folder: Path, depth: int) -> list[tuple[str, str, str]]:
     return [tuple(line.split("\t", 2)) for line in log.stdout.decode().splitlines() if line.count("\t") == 2]
 
 
-def history(folder: Path, depth: int = DEPTH, previous: Path | None = None) -> list[Release]:
+def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH, previous: Path | None = None) -> list[Release]:
     """The releases of the data, newest first: this version, then up to `depth` earlier commits.
 
     With `previous` (a folder of the previously published data) there is exactly one comparison.
     """
     folder = folder.resolve()
-    current = data_version(folder)
+    current = current or data_version(folder)  # the build already knows it (a content hash reads every file)
     snapshot = read_snapshot(folder_reader(folder))
     if previous is not None:
         return [_release(current, "This version", snapshot, read_snapshot(folder_reader(previous)))]

@@ -14,6 +14,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .provenance import DataVersion
 from .tables import resource_path
 
 ZIP_NAME = "all-data.zip"
-# Fixed timestamp inside the zip, so the same data gives a byte-identical archive.
+# Fixed timestamp inside zips, so the same files give a byte-identical archive.
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
@@ -114,13 +115,17 @@ def readme_text(dataset: Dataset, published: list[PublishedResource], version: D
     return "\n".join(lines)
 
 
+def write_fixed_zip(path: Path, members: Iterable[tuple[str, str | bytes]]) -> None:
+    """A deflated zip of (name, content) in the order given, with fixed timestamps: same files, same bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members:
+            archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), content, compress_type=zipfile.ZIP_DEFLATED)
+
+
 def write_zip(dataset: Dataset, output: Path, published: list[PublishedResource], version: DataVersion, site_name: str, licence: str) -> Path:
     path = output / "data" / ZIP_NAME
     files = sorted({p.path for p in published} | {f"data/{p.package}/datapackage.json" for p in published})
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("README.txt", _ZIP_TIME), readme_text(dataset, published, version, site_name, licence))
-        for name in files:
-            info = zipfile.ZipInfo(name.removeprefix("data/"), _ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (output / name).read_bytes())
+    readme = ("README.txt", readme_text(dataset, published, version, site_name, licence))
+    write_fixed_zip(path, [readme, *((name.removeprefix("data/"), (output / name).read_bytes()) for name in files)])
     return path

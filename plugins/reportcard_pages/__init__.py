@@ -59,7 +59,7 @@ class ReportCardGenerator(Generator):
             published = publish_packages(dataset, output, version, settings["SITENAME"], settings["LICENCE_TEXT"])
         previous = settings.get("REPORTCARD_PREVIOUS")
         with timed("changes"):
-            releases = history(dataset.folder, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None)
+            releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None)
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
         charts: list[Chart] = []
