@@ -18,8 +18,9 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = ["reportcard_pages"]
 REPORTCARD_DATA = str(ROOT / "data")
 REPORTCARD_COMMENTARY = str(ROOT / "content" / "commentary")
-# Rendered chart SVGs, keyed by a hash of their spec: kept between builds so unchanged charts are reused.
-REPORTCARD_CACHE = str(ROOT / ".cache" / "charts")
+# Kept between builds: chart SVGs by a hash of their spec (charts/), and page groups by a hash of the data
+# that feeds them (pages/), so a rebuild renders only what changed. Safe to delete at any time.
+REPORTCARD_CACHE = str(ROOT / ".cache")
 # The change log compares each data version with the one before, for this many versions (git commits of data/).
 REPORTCARD_CHANGELOG_DEPTH = 5
 # Without git history: a folder holding the previously published data to compare with (e.g. an unzipped all-data.zip).

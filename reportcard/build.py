@@ -38,8 +38,9 @@ class BuildResult:
 
 #: The validated data of the build in progress, handed to the Pelican plugin (which cannot take arguments).
 current: tuple[ValidationReport, Dataset] | None = None
-#: What the plugin reports back about charts (rendered vs reused from the cache) for the last build.
+#: What the plugin reports back for the last build: charts rendered vs reused, page groups (reused, made).
 chart_stats = None
+page_stats = (0, 0)
 
 
 def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None, settings: dict | None = None,

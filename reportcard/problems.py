@@ -64,6 +64,12 @@ class ValidationReport:
         return sorted((p for p in self.problems if p.severity == "warning"), key=DataProblem.sort_key)
 
     @property
+    def summary(self) -> str:
+        """'0 errors, 1 warning': the line every page carries."""
+        errors, warnings = len(self.errors), len(self.warnings)
+        return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+
+    @property
     def valid(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 

@@ -19,6 +19,10 @@ class DataVersion:
     kind: str  # "git commit" or "content hash"
     date: str | None  # ISO date of the commit, when there is one
 
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] if self.date else None
+
 
 def _git(folder: Path, *args: str) -> str | None:
     try:

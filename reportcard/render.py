@@ -11,6 +11,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,7 @@ def spec_json(spec: dict) -> str:
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _renderer_version() -> str:
+def renderer_version() -> str:
     import vl_convert
 
     return vl_convert.__version__
@@ -42,11 +44,34 @@ def spec_key(text: str, version: str) -> str:
     return hashlib.sha256(f"{version}\n{text}".encode()).hexdigest()
 
 
+def keyed_spec(spec: dict, version: str) -> tuple[str, str]:
+    """(cache key, spec JSON) of a chart."""
+    text = spec_json(spec)
+    return spec_key(text, version), text
+
+
 def svg_of(text: str) -> str:
     """Render one spec. Top level so worker processes can import it."""
     import vl_convert
 
     return vl_convert.vegalite_to_svg(json.loads(text))
+
+
+_SVG_ID = re.compile(r"\b(gradient|clip|pattern|marker)_(\d+)\b")
+
+
+def numbered_ids(svg: str) -> str:
+    """Number a chart's internal ids (gradient_12...) from 1 in order of appearance.
+
+    vl-convert numbers them with a counter that runs across every chart a process renders, so the
+    same spec gave different bytes depending on what was rendered before it; now it never does.
+    """
+    numbers: dict[str, str] = {}
+
+    def renumber(match: re.Match) -> str:
+        return numbers.setdefault(match.group(0), f"{match.group(1)}_{len(numbers) + 1}")
+
+    return _SVG_ID.sub(renumber, svg)
 
 
 def _svgs(texts: list[str], workers: int) -> list[str]:
@@ -62,25 +87,26 @@ def write_file(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def render_charts(charts: list[Chart], output: Path, cache: Path, workers: int | None = None) -> RenderStats:
-    """Write each chart's .svg, .vl.json and .csv under `output`, rendering only specs not in `cache`."""
-    version = _renderer_version()
+def chart_texts(chart: Chart) -> dict[str, str]:
+    """A chart's spec and figures, by site path: people can reuse them (and the page cache keeps them)."""
+    base = Path(chart.path)
+    return {base.with_suffix(".vl.json").as_posix(): json.dumps(chart.spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+            base.with_suffix(".csv").as_posix(): csv_text(chart.columns, chart.csv_rows)}
+
+
+def svg_path(chart_path: str) -> str:
+    return Path(chart_path).with_suffix(".svg").as_posix()
+
+
+def render_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cache: Path, workers: int | None = None) -> RenderStats:
+    """Write each wanted SVG (site path -> spec key) from `cache`, first rendering the keys not there from `specs` (key -> spec JSON)."""
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pending: dict[str, str] = {}
-    keys = []
-    for chart in charts:
-        text = spec_json(chart.spec)
-        key = spec_key(text, version)
-        keys.append(key)
-        if not (cache / key[:2] / f"{key}.svg").exists() and key not in pending:
-            pending[key] = text
+    pending = {key: specs[key] for key in dict.fromkeys(wanted.values()) if not (cache / key[:2] / f"{key}.svg").exists()}
     if pending:
         for key, svg in zip(pending, _svgs(list(pending.values()), workers), strict=True):
-            write_file(cache / key[:2] / f"{key}.svg", svg)
-    stats = RenderStats(rendered=len(pending), reused=len(charts) - len(pending))
-    for chart, key in zip(charts, keys, strict=True):
-        base = output / chart.path
-        write_file(base.with_suffix(".svg"), (cache / key[:2] / f"{key}.svg").read_text(encoding="utf-8"))
-        write_file(base.with_suffix(".vl.json"), json.dumps(chart.spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-        write_file(base.with_suffix(".csv"), csv_text(chart.columns, chart.csv_rows))
-    return stats
+            write_file(cache / key[:2] / f"{key}.svg", numbered_ids(svg))
+    for path, key in wanted.items():
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache / key[:2] / f"{key}.svg", target)
+    return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending))

@@ -1,21 +1,22 @@
 """Every page, chart and download of the site, at stable URLs made from codes and ids.
 
-`site_items` yields them one at a time so a writer can render and forget each page: at England
+`site_groups` yields them a group at a time so a writer can render and forget each page: at England
 scale (7,000 wards) no stage holds every page in memory. URLs never use names, which change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from . import formatting as fmt
 from .changes import Release
 from .charts import Chart
 from .commentary import commentary_for
-from .model import ALL, Area, Indicator, Model, plain
+from .model import ALL, Area, Indicator, Model, Organisation, Partnership, plain
 from .plots import AREA_COLUMNS, areas_chart, map_chart, trend_chart
 from .views import Views
 
@@ -310,81 +311,103 @@ def changelog_download(releases: list[Release], places: dict[str, int]) -> Itera
 CHART_COUNCILS_LIMIT = 5
 
 
-def site_items(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT) -> Iterator[Page | Download | Chart]:
-    """Everything the site publishes, in a fixed order so two builds of the same data are identical."""
+@dataclass
+class Group:
+    """Pages, downloads and charts made together. `key` (kind, id) names what feeds them, for the page cache;
+    None for site-wide pages (home, lists) that are cheap and always made."""
+
+    key: tuple[str, str] | None
+    make: Callable[[], Iterable[Page | Download | Chart]]
+
+
+def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT) -> Iterator[Group]:
+    """Everything the site publishes, in a fixed order so two builds of the same data are identical.
+
+    Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
+    """
     views = Views(model)
     councils = views.focus_councils()
-    charted = views.chart_councils(chart_councils_limit)
-    scorecard = views.scorecard()
     themes = _indicators_by_theme(model)
-    yield Page(
-        "index.html",
-        "home",
-        {
+
+    def home() -> Iterator[Page]:
+        yield Page("index.html", "home", {
             "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
             "themes": model.themes,
-            "scorecard": scorecard,
+            "scorecard": views.scorecard(),
             "changes": views.what_changed(),
             "indicators_by_theme": themes,
-        },
-    )
+        })
+
+    yield Group(None, home)
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: a.code):
-        yield from ward_card(model, views, ward, commentary_dir)
+        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir))
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
-        yield from area_page(model, views, area)
-    yield Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils})
-    yield Page("indicators/index.html", "indicators", {"groups": themes})
+        yield Group(("area", area.code), partial(area_page, model, views, area))
+    yield Group(None, lambda: [
+        Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils}),
+        Page("indicators/index.html", "indicators", {"groups": themes}),
+    ])
+    charted = views.chart_councils(chart_councils_limit)
     for indicator_id in sorted(model.indicators):
-        yield from indicator_page(model, views, model.indicators[indicator_id], charted)
-    yield Page("targets/index.html", "scorecard", {"scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})
+        yield Group(("indicator", indicator_id), partial(indicator_page, model, views, model.indicators[indicator_id], charted))
+    yield Group(None, lambda: [Page("targets/index.html", "scorecard", {
+        "scorecard": views.scorecard(), "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})])
     for target_id in sorted(model.targets):
-        yield from target_page(model, views, target_id)
+        yield Group(("target", target_id), partial(target_page, model, views, target_id))
     partnerships = sorted(model.partnerships.values(), key=lambda p: p.name)
-    yield Page("partnerships/index.html", "partnerships", {"partnerships": partnerships})
+    yield Group(None, lambda: [Page("partnerships/index.html", "partnerships", {"partnerships": partnerships})])
     for partnership in partnerships:
-        members = sorted(model.members_of(partnership.id), key=lambda m: (m.role != "chair", model.organisations[m.organisation_id].name))
-        csv_path = f"partnerships/{partnership.id}/{partnership.id}.csv"
-        yield Download(
-            csv_path,
-            [("organisation_id", "Organisation id"), ("organisation", "Organisation"), ("role", "Role"), ("from", "From"), ("to", "To")],
-            [
-                {
-                    "organisation_id": m.organisation_id,
-                    "organisation": model.organisations[m.organisation_id].name,
-                    "role": m.role,
-                    "from": m.from_ or "",
-                    "to": m.to or "",
-                }
-                for m in members
-            ],
-        )
-        yield Page(
-            partnership_url(partnership.id),
-            "partnership",
-            {
-                "partnership": partnership,
-                "area": model.areas.get(partnership.area_code or ""),
-                "parent": model.partnerships.get(partnership.parent_id or ""),
-                "children": [p for p in partnerships if p.parent_id == partnership.id],
-                "members": members,
-                "targets": views.shared_targets(partnership.id),
-                "csv": csv_path,
-            },
-        )
+        yield Group(("partnership", partnership.id), partial(partnership_page, model, views, partnership, partnerships))
     organisations = sorted(model.organisations.values(), key=lambda o: o.name)
-    yield Page("organisations/index.html", "organisations", {"organisations": organisations})
+    yield Group(None, lambda: [Page("organisations/index.html", "organisations", {"organisations": organisations})])
     for organisation in organisations:
-        yield Page(
-            organisation_url(organisation.id),
-            "organisation",
+        yield Group(("organisation", organisation.id), partial(organisation_page, model, views, organisation))
+
+
+def partnership_page(model: Model, views: Views, partnership: Partnership, partnerships: list[Partnership]) -> Iterator[Page | Download]:
+    members = sorted(model.members_of(partnership.id), key=lambda m: (m.role != "chair", model.organisations[m.organisation_id].name))
+    csv_path = f"partnerships/{partnership.id}/{partnership.id}.csv"
+    yield Download(
+        csv_path,
+        [("organisation_id", "Organisation id"), ("organisation", "Organisation"), ("role", "Role"), ("from", "From"), ("to", "To")],
+        [
             {
-                "organisation": organisation,
-                "governs": model.areas.get(organisation.area_code or ""),
-                "memberships": sorted(model.memberships_of(organisation.id), key=lambda m: model.partnerships[m.partnership_id].name),
-                "targets": [(views.targets[t.id], role) for t, role in sorted(model.targets_of_organisation(organisation.id), key=lambda p: p[0].id)],
-            },
-        )
+                "organisation_id": m.organisation_id,
+                "organisation": model.organisations[m.organisation_id].name,
+                "role": m.role,
+                "from": m.from_ or "",
+                "to": m.to or "",
+            }
+            for m in members
+        ],
+    )
+    yield Page(
+        partnership_url(partnership.id),
+        "partnership",
+        {
+            "partnership": partnership,
+            "area": model.areas.get(partnership.area_code or ""),
+            "parent": model.partnerships.get(partnership.parent_id or ""),
+            "children": [p for p in partnerships if p.parent_id == partnership.id],
+            "members": members,
+            "targets": views.shared_targets(partnership.id),
+            "csv": csv_path,
+        },
+    )
+
+
+def organisation_page(model: Model, views: Views, organisation: Organisation) -> Iterator[Page]:
+    yield Page(
+        organisation_url(organisation.id),
+        "organisation",
+        {
+            "organisation": organisation,
+            "governs": model.areas.get(organisation.area_code or ""),
+            "memberships": sorted(model.memberships_of(organisation.id), key=lambda m: model.partnerships[m.partnership_id].name),
+            "targets": [(views.targets[t.id], role) for t, role in sorted(model.targets_of_organisation(organisation.id), key=lambda p: p[0].id)],
+        },
+    )
 
 
 def _indicators_by_theme(model: Model) -> list[tuple[object, list[Indicator]]]:

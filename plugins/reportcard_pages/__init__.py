@@ -1,28 +1,34 @@
 """Pelican plugin: writes the report card pages from the validated data. All domain logic is in `reportcard`."""
 
 import posixpath
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
 
+import reportcard
 from reportcard import build
 from reportcard import formatting as fmt
 from reportcard.changes import DEPTH, history
-from reportcard.charts import Chart
 from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
 from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_xml
 from reportcard.downloads import csv_text
 from reportcard.feeds import atom_feed, entries_by_area, release_entries
 from reportcard.model import build_model, load_boundaries
+from reportcard.page_cache import TOKENS, Bundle, InputPrints, PageCache, placeholder_version, site_digest, stamp, stamp_values
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages
-from reportcard.render import render_charts, write_file
-from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Download, Page, changelog_download, site_items, ward_feed_url
+from reportcard.render import chart_texts, keyed_spec, render_svgs, renderer_version, svg_path, write_file
+from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Download, Group, Page, changelog_download, site_groups, ward_feed_url
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
+
+#: What pages are made with: a change to any of these files changes every page group's key.
+CODE = [Path(reportcard.__file__).parent, Path(__file__).parent]
 
 
 class ReportCardGenerator(Generator):
@@ -33,11 +39,12 @@ class ReportCardGenerator(Generator):
         self.report, self.dataset = build.current or validate_folder(Path(self.settings["REPORTCARD_DATA"]))
         self.context["data_version"] = data_version(self.dataset.folder)
         self.context["validation"] = self.report
+        self.context["checks"] = self.report.summary
         self.context["public_url"] = self.settings.get("PUBLIC_URL", "")
 
-    def _jsonld(self, page_path: str, dataset: dict) -> str:
+    def _jsonld(self, page_path: str, dataset: dict, version) -> str:
         """schema.org Dataset for a page; download addresses absolute with a public URL, else relative to the page."""
-        public_url, version = self.settings.get("PUBLIC_URL", ""), self.context["data_version"]
+        public_url = self.settings.get("PUBLIC_URL", "")
 
         def address(path: str) -> str:
             return absolute(public_url, path) if public_url else posixpath.relpath(path, posixpath.dirname(page_path) or ".")
@@ -62,7 +69,6 @@ class ReportCardGenerator(Generator):
             releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None)
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
-        charts: list[Chart] = []
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
         data_dataset = {
             "name": f"{settings['SITENAME']}: all data",
@@ -80,28 +86,11 @@ class ReportCardGenerator(Generator):
             Page("changes/index.html", "changes", {"releases": releases, "indicator_names": indicator_names}),
             Page("search/index.html", "search", {}),
         ]
-        written = []
-        # chain, not a list: pages are written as they are made, never all held at once.
         places = {i: p for i, (_, p) in indicator_names.items()}
-        items = chain(pages, changelog_download(releases, places), site_items(model, Path(settings["REPORTCARD_COMMENTARY"]),
-                                                                              settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)))
-        while True:
-            with timed("measures"):  # the domain work of the next page happens as the generator advances
-                item = next(items, None)
-            if item is None:
-                break
-            if isinstance(item, Page):
-                with timed("pages"):
-                    context = dict(shared, **item.context, page_path=item.path, canonical=absolute(public_url, item.path))
-                    if "dataset" in item.context:
-                        context["jsonld"] = self._jsonld(item.path, item.context["dataset"])
-                    writer.write_file(item.path, self.get_template(item.template), context, relative_urls=True)
-                written.append(item.path)
-            elif isinstance(item, Download):
-                with timed("downloads"):
-                    write_file(output / item.path, csv_text(item.columns, item.rows))
-            else:
-                charts.append(item)
+        limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
+        groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
+                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit))
+        written = self._write_groups(groups, model, shared, output)
         with timed("changes"):
             self._write_feeds(output, model, releases, indicator_names)
         write_file(output / "robots.txt", robots_txt(public_url))
@@ -109,7 +98,64 @@ class ReportCardGenerator(Generator):
             content_pages = [p.save_as for p in self.context.get("pages", [])]
             write_file(output / "sitemap.xml", sitemap_xml(public_url, written + content_pages, version.date))
         with timed("charts"):
-            build.chart_stats = render_charts(charts, output, Path(settings["REPORTCARD_CACHE"]))
+            build.chart_stats = render_svgs(self.svgs, self.specs, output, Path(settings["REPORTCARD_CACHE"]) / "charts")
+        self.page_cache.sweep()
+        build.page_stats = (self.page_cache.hits, self.page_cache.misses)
+
+    def _write_groups(self, groups, model, shared: dict, output: Path) -> list[str]:
+        """Write each group from the page cache when its inputs are unchanged, else make, render and cache it.
+
+        Groups are written as they are made and then forgotten: no stage holds every page in memory.
+        """
+        settings, version = self.settings, self.context["data_version"]
+        self.page_cache = PageCache(Path(settings["REPORTCARD_CACHE"]) / "pages")
+        with timed("measures"):
+            prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
+        values = stamp_values(version, self.context["checks"])
+        shared = dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"])
+        renderer = renderer_version()
+        self.svgs, self.specs = {}, {}
+        written = []
+        for group in groups:
+            key = prints.key(*group.key) if group.key else None
+            bundle = self.page_cache.get(key) if key else None
+            if bundle is None:
+                bundle = Bundle()
+                with timed("measures"):  # the domain work of a group happens as its items are made
+                    items = list(group.make())
+                for item in items:
+                    self._add(item, bundle, shared, renderer)
+                if key:
+                    self.page_cache.put(key, bundle)
+            else:
+                for path, svg_key in bundle.svgs.items():
+                    if not (Path(settings["REPORTCARD_CACHE"]) / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
+                        self.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
+            with timed("pages"):
+                for path, text in bundle.texts.items():
+                    write_file(output / path, stamp(text, values))
+            self.svgs.update(bundle.svgs)
+            written += [p for p in bundle.texts if p.endswith(".html")]
+        return written
+
+    def _add(self, item, bundle: Bundle, shared: dict, renderer: str) -> None:
+        """Render one page, download or chart into the group's bundle."""
+        if isinstance(item, Page):
+            with timed("pages"):
+                context = dict(shared, **item.context, page_path=item.path, canonical=absolute(shared["public_url"], item.path),
+                               SITEURL=path_to_url(get_relative_path(item.path)), output_file=item.path)
+                if "dataset" in item.context:
+                    context["jsonld"] = self._jsonld(item.path, item.context["dataset"], context["data_version"])
+                bundle.texts[item.path] = self.get_template(item.template).render(context)
+        elif isinstance(item, Download):
+            with timed("downloads"):
+                bundle.texts[item.path] = csv_text(item.columns, item.rows)
+        else:
+            with timed("charts"):
+                key, spec = keyed_spec(item.spec, renderer)
+                self.specs[key] = spec
+                bundle.svgs[svg_path(item.path)] = key
+                bundle.texts.update(chart_texts(item))
 
     def _write_feeds(self, output: Path, model, releases, indicator_names) -> None:
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]

@@ -1,0 +1,276 @@
+"""Pages whose inputs did not change are copied from the last build, not worked out and rendered again.
+
+Each page group (a ward's card with its CSV, an indicator's page with its charts...) is keyed by a
+SHA-256 of exactly the data that feeds it: the site-wide inputs (code, templates, settings, every
+table except observations), plus the observation rows the group reads. Rows are hashed once, in
+one vectorised pass, and summed per area, per indicator and per (indicator, area), so a key costs
+a few dictionary lookups and a commit that changes one indicator's rows changes only the keys of
+pages that show it.
+
+The data version and validation counts are on every page but change with every commit, so pages
+are rendered with placeholder tokens for them and the real values are put in when a page is
+written (`stamp`): the cached text stays valid from one version to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .model import Area, Model
+from .provenance import DataVersion
+
+# -- placeholders for what changes with every data version -----------------------------------
+
+_TOKEN = "@@reportcard:{}@@"
+TOKENS = {name: _TOKEN.format(name) for name in ("id", "short", "kind", "date", "year", "checks")}
+_SAFE_VALUE = re.compile(r"^[\w :,.+-]*$")
+
+
+class PlaceholderVersion(DataVersion):
+    """A data version whose fields are tokens; `date` stays None when the real one has no date, so templates branch alike."""
+
+    @property
+    def year(self) -> str | None:
+        return TOKENS["year"] if self.date else None
+
+
+def placeholder_version(real: DataVersion) -> PlaceholderVersion:
+    return PlaceholderVersion(TOKENS["id"], TOKENS["short"], TOKENS["kind"], TOKENS["date"] if real.date else None)
+
+
+def stamp_values(version: DataVersion, checks: str) -> dict[str, str]:
+    """Token -> real text. Every value is plain (hex, dates, words), so it needs no escaping in HTML or JSON."""
+    values = {"id": version.id, "short": version.short, "kind": version.kind, "date": version.date or "",
+              "year": version.year or "", "checks": checks}
+    for name, value in values.items():
+        if not _SAFE_VALUE.match(value):
+            raise ValueError(f"data version {name} {value!r} would need escaping")
+    return {TOKENS[name]: value for name, value in values.items()}
+
+
+def stamp(text: str, values: dict[str, str]) -> str:
+    if "@@reportcard:" not in text:
+        return text
+    for token, value in values.items():
+        text = text.replace(token, value)
+    return text
+
+
+# -- what feeds each page --------------------------------------------------------------------
+
+
+def _sha(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def frame_digest(frame: pd.DataFrame | None) -> str:
+    if frame is None:
+        return "none"
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return _sha(list(frame.columns), list(frame.dtypes.astype(str)), rows.tobytes())
+
+
+def files_digest(paths: Iterable[Path], root: Path) -> str:
+    """Relative path and bytes of each file: the code and templates a page is made with."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+#: Settings that say where things are, not what pages show.
+#: (Commentary is read per ward, into that ward's key.)
+_PLACES = {"OUTPUT_PATH", "REPORTCARD_DATA", "REPORTCARD_CACHE", "REPORTCARD_PREVIOUS", "REPORTCARD_COMMENTARY", "PATH", "THEME", "PLUGIN_PATHS"}
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def site_digest(dataset: Dataset, settings: dict, code: list[Path]) -> str:
+    """Everything every page may read: code and templates, settings, and every data file but the observations."""
+    observations = dataset.resource_path("indicators", "observations")
+    data_files = [p for p in dataset.folder.rglob("*") if p.is_file() and p != observations and ".git" not in p.relative_to(dataset.folder).parts]
+    code_files = [p for root in code + [Path(settings["THEME"])] for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    shown = {k: v for k, v in sorted(settings.items()) if k not in _PLACES and _plain(v)}
+    return _sha(files_digest(data_files, dataset.folder), hashlib.sha256(b"".join(
+        p.as_posix().encode() + b"\0" + p.read_bytes() for p in sorted(code_files))).hexdigest(),
+        json.dumps(shown, sort_keys=True, default=str))
+
+
+def _sums(groups: np.ndarray, hashes: np.ndarray, size: int) -> np.ndarray:
+    """Sum of row hashes per group (wrapping uint64 arithmetic): the same set of rows gives the same sum in any order."""
+    totals = np.zeros(size, dtype=np.uint64)
+    np.add.at(totals, groups, hashes)
+    return totals
+
+
+@dataclass
+class InputPrints:
+    """Keys for page groups, from the model and a digest of everything site-wide."""
+
+    model: Model
+    site: str
+    commentary_dir: Path
+    _area: dict[str, int] = field(default_factory=dict)
+    _area_ward_level: dict[str, int] = field(default_factory=dict)
+    _indicator: dict[str, int] = field(default_factory=dict)
+    _pair: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        obs = self.model.observations
+        if obs.empty:
+            return
+        hashes = pd.util.hash_pandas_object(obs.drop(columns=["_row"], errors="ignore"), index=False).to_numpy()
+        areas = pd.Categorical(obs["area_code"].astype(str))
+        indicators = pd.Categorical(obs["indicator_id"].astype(str))
+        area_names, indicator_names = [str(c) for c in areas.categories], [str(c) for c in indicators.categories]
+        self._area = dict(zip(area_names, _sums(areas.codes, hashes, len(area_names)).tolist(), strict=True))
+        self._indicator = dict(zip(indicator_names, _sums(indicators.codes, hashes, len(indicator_names)).tolist(), strict=True))
+        # Indicators with ward figures: the only ones a ward card shows, so the only council rows it reads.
+        is_ward = np.array([self.model.areas[c].is_ward if c in self.model.areas else False for c in area_names])
+        ward_level = np.zeros(len(indicator_names), dtype=bool)
+        ward_level[np.unique(indicators.codes[is_ward[areas.codes]])] = True
+        kept = ward_level[indicators.codes]
+        self._area_ward_level = dict(zip(area_names, _sums(areas.codes[kept], hashes[kept], len(area_names)).tolist(), strict=True))
+        pairs = indicators.codes.astype(np.int64) * len(area_names) + areas.codes
+        unique, inverse = np.unique(pairs, return_inverse=True)
+        totals = _sums(inverse, hashes, len(unique))
+        self._pair = {(indicator_names[p // len(area_names)], area_names[p % len(area_names)]): t
+                      for p, t in zip(unique.tolist(), totals.tolist(), strict=True)}
+
+    @cached_property
+    def _targets_by_area(self) -> dict[str, list[tuple[str, int]]]:
+        by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for target in self.model.targets.values():
+            code = self.model.agreements[target.agreement_id].area_code
+            by_area[code].append((target.id, self._pair.get((target.indicator_id, code), 0)))
+        return by_area
+
+    def _targets_of(self, codes: set[str]) -> list:
+        """Observation sums behind the status of each target agreed for these areas."""
+        return sorted(t for code in codes for t in self._targets_by_area.get(code, []))
+
+    @cached_property
+    def _peers(self) -> dict[str, list[tuple[str, int]]]:
+        """Per council: its current wards' rows of ward-level indicators (a ward's placing is among them)."""
+        parents = {w.parent_code for w in self.model.areas.values() if w.is_ward and w.parent_code in self.model.areas}
+        return {code: [(w.code, self._area_ward_level.get(w.code, 0)) for w in self.model.wards_of(self.model.areas[code])]
+                for code in parents}
+
+    def _commentary(self, code: str) -> bytes:
+        path = self.commentary_dir / f"{code}.md"
+        return path.read_bytes() if path.is_file() else b""
+
+    def key(self, kind: str, entity_id: str) -> str:
+        if kind == "ward":
+            return self.ward(self.model.areas[entity_id])
+        if kind == "area":
+            return self.area(self.model.areas[entity_id])
+        if kind == "indicator":
+            return self.indicator(entity_id)
+        if kind == "target":
+            return self.target(entity_id)
+        return self.all_targets(kind, entity_id)
+
+    def ward(self, ward: Area) -> str:
+        """Its own rows; its councils' and country's rows of ward-level indicators; its peers' (for placings); targets; commentary."""
+        ancestors = self.model.ancestors(ward)
+        return _sha(self.site, "ward", ward.code, self._area.get(ward.code, 0),
+                    [(a.code, self._area_ward_level.get(a.code, 0)) for a in ancestors], self._peers.get(ward.parent_code or "", []),
+                    self._targets_of({ward.code} | {a.code for a in ancestors}), self._commentary(ward.code))
+
+    def area(self, area: Area) -> str:
+        """Its own rows, its benchmarks' (ancestors) and its comparator groups' (medians); targets."""
+        ancestors = self.model.ancestors(area)
+        codes = {area.code} | {a.code for a in ancestors} | {c for _, _, members in self.model.comparators_of(area) for c in members}
+        return _sha(self.site, "area", area.code, sorted((c, self._area.get(c, 0)) for c in codes),
+                    self._targets_of({area.code} | {a.code for a in ancestors}))
+
+    def indicator(self, indicator_id: str) -> str:
+        return _sha(self.site, "indicator", indicator_id, self._indicator.get(indicator_id, 0))
+
+    def target(self, target_id: str) -> str:
+        target = self.model.targets[target_id]
+        area_code = self.model.agreements[target.agreement_id].area_code
+        return _sha(self.site, "target", target_id, self._pair.get((target.indicator_id, area_code), 0))
+
+    def all_targets(self, kind: str, entity_id: str) -> str:
+        """Partnership and organisation pages show target statuses from anywhere."""
+        return _sha(self.site, kind, entity_id, self._all_targets)
+
+    @cached_property
+    def _all_targets(self) -> list:
+        return self._targets_of(set(self._targets_by_area))
+
+
+# -- the stored groups -------------------------------------------------------------------------
+
+
+@dataclass
+class Bundle:
+    """Every file of one page group: text by site path (pages before stamping), and chart SVGs by spec key."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    svgs: dict[str, str] = field(default_factory=dict)
+
+
+class PageCache:
+    """One JSON file per group key. Keys used by a build are remembered so `sweep` can drop the rest."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+        self.hits = self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Bundle | None:
+        self.used.add(key)
+        try:
+            stored = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return Bundle(stored["texts"], stored["svgs"])
+
+    def put(self, key: str, bundle: Bundle) -> None:
+        """Written to a temporary name and renamed, so a build stopped half way never leaves half a bundle."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"texts": bundle.texts, "svgs": bundle.svgs}, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)
+
+    def sweep(self) -> int:
+        """Remove groups this build did not use (old versions of changed pages). Returns how many."""
+        removed = 0
+        for path in self.folder.glob("*/*.json") if self.folder.is_dir() else []:
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

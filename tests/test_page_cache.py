@@ -1,0 +1,130 @@
+"""The page cache: a rebuild after a data change writes exactly the site a cold build writes, and remakes only what changed.
+
+Each case edits a copy of the demo data, builds it with the cache the unedited data left behind, and
+compares every file with a build of the same data from an empty page cache (charts are shared: they
+are keyed by their own spec). Then it counts which page groups had to be made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportcard import build
+from reportcard.build import build_site
+from reportcard.page_cache import TOKENS, PlaceholderVersion, placeholder_version, stamp, stamp_values
+from reportcard.provenance import DataVersion
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAFFORD = "E08000009"
+
+
+def _digest(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _edit_csv(folder: Path, relative: str, change: Callable[[pd.DataFrame], None]) -> None:
+    path = folder / relative
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    change(frame)
+    frame.to_csv(path, index=False)
+
+
+@pytest.fixture(scope="module")
+def primed(tmp_path_factory):
+    """The demo data built once: its cache is what every case starts from."""
+    tmp = tmp_path_factory.mktemp("page-cache")
+    data = tmp / "data"
+    shutil.copytree(ROOT / "data", data)
+    commentary = tmp / "commentary"
+    commentary.mkdir()
+    build_site(data, tmp / "first", settings={"REPORTCARD_CACHE": str(tmp / "cache"), "REPORTCARD_COMMENTARY": str(commentary)})
+    return tmp, data, commentary
+
+
+def _rebuild(primed, name: str, edit: Callable[[Path, Path], None]) -> tuple[tuple[int, int], dict, dict]:
+    """Edit a copy of the data (and commentary), then build it warm (from the primed cache) and cold; return stats and digests."""
+    tmp, data, commentary = primed
+    case = tmp / name
+    shutil.copytree(data, case / "data")
+    shutil.copytree(commentary, case / "commentary")
+    edit(case / "data", case / "commentary")
+    warm_cache = case / "warm-cache"
+    shutil.copytree(tmp / "cache", warm_cache)
+    settings = {"REPORTCARD_COMMENTARY": str(case / "commentary")}
+    build_site(case / "data", case / "warm", settings={**settings, "REPORTCARD_CACHE": str(warm_cache)})
+    made = build.page_stats
+    cold_cache = case / "cold-cache"
+    shutil.copytree(tmp / "cache" / "charts", cold_cache / "charts")
+    build_site(case / "data", case / "cold", settings={**settings, "REPORTCARD_CACHE": str(cold_cache)})
+    assert build.page_stats[0] == 0, "the cold build must not find cached pages"
+    return made, _digest(case / "warm"), _digest(case / "cold")
+
+
+def _wards_under(data: Path, council: str) -> int:
+    areas = pd.read_csv(data / "places" / "areas.csv", dtype=str)
+    return int(((areas["type"] == "ward") & (areas["parent_code"] == council)).sum())
+
+
+def _set(relative: str, column: str, where: Callable[[pd.DataFrame], pd.Series], value: str) -> Callable[[Path, Path], None]:
+    """An edit: set `column` to `value` in the rows of a data CSV picked by `where`."""
+    def edit(data: Path, _: Path) -> None:
+        _edit_csv(data, relative, lambda frame: frame.__setitem__(column, frame[column].mask(where(frame), value)))
+    return edit
+
+
+def _commentary(_: Path, commentary: Path) -> None:
+    (commentary / "E05015240.md").write_text("## What is being done\n\nNew crossings.\n", encoding="utf-8")
+
+
+def test_unchanged_data_reuses_every_group(primed):
+    reused, made = _rebuild(primed, "same", lambda data, commentary: None)[0]
+    assert made == 0 and reused > 100
+
+
+def test_one_ward_figure_remakes_its_council_wards_and_the_indicator(primed):
+    edit = _set("indicators/observations.csv", "value", lambda o: (o["indicator_id"] == "ward-population") & (o["area_code"] == "E05015239"), "99999")
+    (reused, made), warm, cold = _rebuild(primed, "ward-figure", edit)
+    assert warm == cold
+    # Its ward and the others placed against it, and the indicator's page: nothing else shows the figure.
+    assert made == _wards_under(primed[1], TRAFFORD) + 1
+
+
+def test_a_council_only_figure_leaves_every_ward_card_alone(primed):
+    edit = _set("indicators/observations.csv", "value", lambda o: (o["indicator_id"] == "NI72") & (o["area_code"] == TRAFFORD), "77.7")
+    (reused, made), warm, cold = _rebuild(primed, "council-figure", edit)
+    assert warm == cold
+    assert 1 < made < 20  # Trafford, the councils that compare themselves with it, and NI72's page
+
+
+EDITS = {
+    "target-figure": _set("indicators/observations.csv", "value", lambda o: (o["indicator_id"] == "NI192") & (o["area_code"] == TRAFFORD), "12.3"),
+    "milestone": _set("targets/milestones.csv", "value", lambda m: m.index == 0, "1.5"),
+    "ward-name": _set("places/areas.csv", "name", lambda a: a["code"] == "E05015239", "New Altrincham"),
+    "commentary": _commentary,
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_rebuild_after_an_edit_matches_a_cold_build(primed, name):
+    _, warm, cold = _rebuild(primed, name, EDITS[name])
+    assert warm == cold
+
+
+def test_placeholders_round_trip():
+    real = DataVersion("a" * 40, "a" * 12, "git commit", "2026-11-20")
+    holder = placeholder_version(real)
+    assert isinstance(holder, PlaceholderVersion) and holder.year == TOKENS["year"]
+    text = f"{holder.short} ({holder.kind} of {holder.date}) {holder.year} {TOKENS['checks']}"
+    assert stamp(text, stamp_values(real, "0 errors, 1 warning")) == "aaaaaaaaaaaa (git commit of 2026-11-20) 2026 0 errors, 1 warning"
+    assert placeholder_version(DataVersion("sha256:1", "1", "content hash", None)).date is None
+
+
+def test_a_value_that_would_need_escaping_is_refused():
+    with pytest.raises(ValueError):
+        stamp_values(DataVersion("<b>", "x", "git commit", None), "0 errors")
