@@ -7,8 +7,6 @@ site is built beside it and renamed over it, so a failed build leaves the last g
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from . import stages
 from .dataset import Dataset
 from .problems import ValidationReport
 from .published import write_fixed_zip
+from .search import index_for_search
 from .validate import Engine, validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,13 +33,26 @@ class BuildResult:
     pages: int
     charts_rendered: int = 0
     charts_reused: int = 0
+    groups_made: int = 0
+    groups_reused: int = 0
+    search_reused: bool = False
+
+
+@dataclass
+class PluginOutcome:
+    """What the Pelican plugin hands back (it cannot return values): cache use, and the search index's key."""
+
+    charts_rendered: int = 0
+    charts_reused: int = 0
+    groups_made: int = 0
+    groups_reused: int = 0
+    search_key: str | None = None
+    search_cache: Path | None = None
 
 
 #: The validated data of the build in progress, handed to the Pelican plugin (which cannot take arguments).
 current: tuple[ValidationReport, Dataset] | None = None
-#: What the plugin reports back for the last build: charts rendered vs reused, page groups (reused, made).
-chart_stats = None
-page_stats = (0, 0)
+outcome = PluginOutcome()
 
 
 def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None, settings: dict | None = None,
@@ -49,8 +61,8 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
 
     With `archive`, the finished site is also zipped there: it opens from the unzipped folder with no server.
     """
-    global current, chart_stats
-    chart_stats = None
+    global current, outcome
+    outcome = PluginOutcome()
     stages.reset()
     with stages.timed("load+validate"):
         report, dataset = validate_folder(data, engine=engine)
@@ -64,7 +76,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
         with stages.timed("search"):
-            index_for_search(staging)
+            search_reused = index_for_search(staging, outcome.search_key, outcome.search_cache)
         pages = sum(1 for _ in staging.rglob("*.html"))
         if archive is not None:
             zip_site(staging, archive)
@@ -74,8 +86,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         raise
     finally:
         current = None
-    stats = chart_stats
-    return BuildResult(report, pages, stats.rendered if stats else 0, stats.reused if stats else 0)
+    return BuildResult(report, pages, outcome.charts_rendered, outcome.charts_reused, outcome.groups_made, outcome.groups_reused, search_reused)
 
 
 def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> None:
@@ -86,20 +97,6 @@ def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> 
         "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False, **extra,
     })
     Pelican(settings).run()
-
-
-def index_for_search(site: Path) -> None:
-    """Pagefind's static search index (the PyPI package carries the binary), written into site/pagefind/.
-
-    Result links keep index.html so they also work on hosts that do not serve folder indexes. Tables,
-    charts and collapsed details are left out of the index: people search for places, indicators and
-    partners by name, not for figures, and at England scale the tables were most of the indexing time and memory.
-    """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--keep-index-url", "--silent",
-               "--exclude-selectors", "table", "--exclude-selectors", "figure", "--exclude-selectors", "details"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"search indexing failed: {done.stderr or done.stdout}")
 
 
 def zip_site(site: Path, archive: Path) -> None:

@@ -231,10 +231,12 @@ class InputPrints:
 
 @dataclass
 class Bundle:
-    """Every file of one page group: text by site path (pages before stamping), and chart SVGs by spec key."""
+    """Every file of one page group: text by site path (pages before stamping), chart SVGs by spec key,
+    and what the search index reads of each page (`search.indexed_print`)."""
 
     texts: dict[str, str] = field(default_factory=dict)
     svgs: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
 
 
 class PageCache:
@@ -256,14 +258,14 @@ class PageCache:
             self.misses += 1
             return None
         self.hits += 1
-        return Bundle(stored["texts"], stored["svgs"])
+        return Bundle(stored["texts"], stored["svgs"], stored["search"])
 
     def put(self, key: str, bundle: Bundle) -> None:
         """Written to a temporary name and renamed, so a build stopped half way never leaves half a bundle."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"texts": bundle.texts, "svgs": bundle.svgs}, ensure_ascii=False), encoding="utf-8")
+        partial.write_text(json.dumps(vars(bundle), ensure_ascii=False), encoding="utf-8")
         partial.replace(path)
 
     def sweep(self) -> int:

@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportcard import build
-from reportcard.build import build_site
+from reportcard.build import BuildResult, build_site
 from reportcard.page_cache import TOKENS, PlaceholderVersion, placeholder_version, stamp, stamp_values
 from reportcard.provenance import DataVersion
 
@@ -47,7 +46,7 @@ def primed(tmp_path_factory):
     return tmp, data, commentary
 
 
-def _rebuild(primed, name: str, edit: Callable[[Path, Path], None]) -> tuple[tuple[int, int], dict, dict]:
+def _rebuild(primed, name: str, edit: Callable[[Path, Path], None]) -> tuple[BuildResult, dict, dict]:
     """Edit a copy of the data (and commentary), then build it warm (from the primed cache) and cold; return stats and digests."""
     tmp, data, commentary = primed
     case = tmp / name
@@ -57,13 +56,12 @@ def _rebuild(primed, name: str, edit: Callable[[Path, Path], None]) -> tuple[tup
     warm_cache = case / "warm-cache"
     shutil.copytree(tmp / "cache", warm_cache)
     settings = {"REPORTCARD_COMMENTARY": str(case / "commentary")}
-    build_site(case / "data", case / "warm", settings={**settings, "REPORTCARD_CACHE": str(warm_cache)})
-    made = build.page_stats
+    warm = build_site(case / "data", case / "warm", settings={**settings, "REPORTCARD_CACHE": str(warm_cache)})
     cold_cache = case / "cold-cache"
     shutil.copytree(tmp / "cache" / "charts", cold_cache / "charts")
-    build_site(case / "data", case / "cold", settings={**settings, "REPORTCARD_CACHE": str(cold_cache)})
-    assert build.page_stats[0] == 0, "the cold build must not find cached pages"
-    return made, _digest(case / "warm"), _digest(case / "cold")
+    cold = build_site(case / "data", case / "cold", settings={**settings, "REPORTCARD_CACHE": str(cold_cache)})
+    assert cold.groups_reused == 0 and not cold.search_reused, "the cold build must not find cached pages"
+    return warm, _digest(case / "warm"), _digest(case / "cold")
 
 
 def _wards_under(data: Path, council: str) -> int:
@@ -83,23 +81,24 @@ def _commentary(_: Path, commentary: Path) -> None:
 
 
 def test_unchanged_data_reuses_every_group(primed):
-    reused, made = _rebuild(primed, "same", lambda data, commentary: None)[0]
-    assert made == 0 and reused > 100
+    warm = _rebuild(primed, "same", lambda data, commentary: None)[0]
+    assert warm.groups_made == 0 and warm.groups_reused > 100 and warm.charts_rendered == 0 and warm.search_reused
 
 
 def test_one_ward_figure_remakes_its_council_wards_and_the_indicator(primed):
     edit = _set("indicators/observations.csv", "value", lambda o: (o["indicator_id"] == "ward-population") & (o["area_code"] == "E05015239"), "99999")
-    (reused, made), warm, cold = _rebuild(primed, "ward-figure", edit)
+    result, warm, cold = _rebuild(primed, "ward-figure", edit)
     assert warm == cold
     # Its ward and the others placed against it, and the indicator's page: nothing else shows the figure.
-    assert made == _wards_under(primed[1], TRAFFORD) + 1
+    assert result.groups_made == _wards_under(primed[1], TRAFFORD) + 1
+    assert result.search_reused  # figures are not in the search index
 
 
 def test_a_council_only_figure_leaves_every_ward_card_alone(primed):
     edit = _set("indicators/observations.csv", "value", lambda o: (o["indicator_id"] == "NI72") & (o["area_code"] == TRAFFORD), "77.7")
-    (reused, made), warm, cold = _rebuild(primed, "council-figure", edit)
+    result, warm, cold = _rebuild(primed, "council-figure", edit)
     assert warm == cold
-    assert 1 < made < 20  # Trafford, the councils that compare themselves with it, and NI72's page
+    assert 1 < result.groups_made < 20  # Trafford, the councils that compare themselves with it, and NI72's page
 
 
 EDITS = {
@@ -112,8 +111,9 @@ EDITS = {
 
 @pytest.mark.parametrize("name", EDITS)
 def test_rebuild_after_an_edit_matches_a_cold_build(primed, name):
-    _, warm, cold = _rebuild(primed, name, EDITS[name])
+    result, warm, cold = _rebuild(primed, name, EDITS[name])
     assert warm == cold
+    assert result.search_reused == (name not in ("ward-name", "commentary"))  # names and commentary are searched
 
 
 def test_placeholders_round_trip():

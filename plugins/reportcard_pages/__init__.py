@@ -23,6 +23,7 @@ from reportcard.page_cache import TOKENS, Bundle, InputPrints, PageCache, placeh
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages
 from reportcard.render import chart_texts, keyed_spec, render_svgs, renderer_version, svg_path, write_file
+from reportcard.search import index_key, indexed_print
 from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Download, Group, Page, changelog_download, site_groups, ward_feed_url
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
@@ -97,10 +98,12 @@ class ReportCardGenerator(Generator):
         if public_url:
             content_pages = [p.save_as for p in self.context.get("pages", [])]
             write_file(output / "sitemap.xml", sitemap_xml(public_url, written + content_pages, version.date))
+        cache = Path(settings["REPORTCARD_CACHE"])
         with timed("charts"):
-            build.chart_stats = render_svgs(self.svgs, self.specs, output, Path(settings["REPORTCARD_CACHE"]) / "charts")
+            charts = render_svgs(self.svgs, self.specs, output, cache / "charts")
         self.page_cache.sweep()
-        build.page_stats = (self.page_cache.hits, self.page_cache.misses)
+        build.outcome = build.PluginOutcome(charts.rendered, charts.reused, self.page_cache.misses, self.page_cache.hits,
+                                            index_key(self.search_prints, self.stamps), cache / "search")
 
     def _write_groups(self, groups, model, shared: dict, output: Path) -> list[str]:
         """Write each group from the page cache when its inputs are unchanged, else make, render and cache it.
@@ -111,10 +114,10 @@ class ReportCardGenerator(Generator):
         self.page_cache = PageCache(Path(settings["REPORTCARD_CACHE"]) / "pages")
         with timed("measures"):
             prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
-        values = stamp_values(version, self.context["checks"])
+        values = self.stamps = stamp_values(version, self.context["checks"])
         shared = dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"])
         renderer = renderer_version()
-        self.svgs, self.specs = {}, {}
+        self.svgs, self.specs, self.search_prints = {}, {}, {}
         written = []
         for group in groups:
             key = prints.key(*group.key) if group.key else None
@@ -135,6 +138,7 @@ class ReportCardGenerator(Generator):
                 for path, text in bundle.texts.items():
                     write_file(output / path, stamp(text, values))
             self.svgs.update(bundle.svgs)
+            self.search_prints.update(bundle.search)
             written += [p for p in bundle.texts if p.endswith(".html")]
         return written
 
@@ -146,7 +150,10 @@ class ReportCardGenerator(Generator):
                                SITEURL=path_to_url(get_relative_path(item.path)), output_file=item.path)
                 if "dataset" in item.context:
                     context["jsonld"] = self._jsonld(item.path, item.context["dataset"], context["data_version"])
-                bundle.texts[item.path] = self.get_template(item.template).render(context)
+                html = bundle.texts[item.path] = self.get_template(item.template).render(context)
+                mark = indexed_print(html)
+                if mark:
+                    bundle.search[item.path] = mark
         elif isinstance(item, Download):
             with timed("downloads"):
                 bundle.texts[item.path] = csv_text(item.columns, item.rows)
