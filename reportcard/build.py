@@ -7,6 +7,7 @@ site is built beside it and renamed over it, so a failed build leaves the last g
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,12 +107,23 @@ def zip_site(site: Path, archive: Path) -> None:
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames, keeping the old site until the new one is in place."""
+    """Replace `output` by `staging` with two renames, keeping the old site until the new one is in place.
+
+    The old site is then removed by a background `rm -rf`: at England scale it is 35,000 files and
+    several seconds of unlinking that nobody needs to wait for (the new site is already live).
+    """
     old = None
     if output.exists():
-        old = output.with_name(f".{output.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        output.rename(old)
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
+        output.rename(old / output.name)
     staging.rename(output)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_in_background(old)
+
+
+def remove_in_background(folder: Path) -> None:
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:  # no rm (not a POSIX system): remove it here
+        shutil.rmtree(folder, ignore_errors=True)

@@ -104,6 +104,25 @@ def read_snapshot(read: Reader) -> Snapshot:
     )
 
 
+def stored_snapshot(cache: Path | None, version_id: str, read: Reader) -> Snapshot:
+    """A version's snapshot from `cache` (by version id: a commit or a content hash never changes), else read and kept.
+
+    At England scale each version's observations are ~90 MB of CSV: parsing six of them took longer than building the pages.
+    """
+    if cache is None:
+        return read_snapshot(read)
+    name = version_id.replace(":", "-")
+    table, lists = cache / f"{name}.parquet", cache / f"{name}.json"
+    if table.is_file() and lists.is_file():
+        stored = json.loads(lists.read_text(encoding="utf-8"))
+        return Snapshot({k: tuple(v) for k, v in stored["indicators"].items()}, stored["targets"], pd.read_parquet(table))
+    snapshot = read_snapshot(read)
+    cache.mkdir(parents=True, exist_ok=True)
+    snapshot.observations.to_parquet(table, index=False)
+    lists.write_text(json.dumps({"indicators": snapshot.indicators, "targets": snapshot.targets}), encoding="utf-8")
+    return snapshot
+
+
 def folder_reader(folder: Path) -> Reader:
     def read(path: str) -> bytes | None:
         file = folder / path
@@ -165,14 +184,16 @@ def _commits(folder: Path, depth: int) -> list[tuple[str, str, str]]:
     return [tuple(line.split("\t", 2)) for line in log.stdout.decode().splitlines() if line.count("\t") == 2]
 
 
-def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH, previous: Path | None = None) -> list[Release]:
+def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH, previous: Path | None = None,
+            cache: Path | None = None) -> list[Release]:
     """The releases of the data, newest first: this version, then up to `depth` earlier commits.
 
     With `previous` (a folder of the previously published data) there is exactly one comparison.
+    Snapshots are kept in `cache` by version id, so each commit is read from git once.
     """
     folder = folder.resolve()
     current = current or data_version(folder)  # the build already knows it (a content hash reads every file)
-    snapshot = read_snapshot(folder_reader(folder))
+    snapshot = stored_snapshot(cache, current.id, folder_reader(folder))
     if previous is not None:
         return [_release(current, "This version", snapshot, read_snapshot(folder_reader(previous)))]
     commits = _commits(folder, depth + 1)
@@ -181,11 +202,17 @@ def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH
         versions.append((current, "Uncommitted changes", snapshot))
     for sha, day, subject in commits:
         read = git_reader(folder, sha)
-        versions.append((DataVersion(sha, sha[:12], "git commit", day), subject, snapshot if sha == current.id else read_snapshot(read)))
+        snap = snapshot if sha == current.id else stored_snapshot(cache, sha, read)
+        versions.append((DataVersion(sha, sha[:12], "git commit", day), subject, snap))
     if not versions:
         versions.append((current, "This version", snapshot))
     # One version more than is shown, so the oldest shown release has something to be compared with.
     versions = versions[: depth + 1]
+    if cache is not None and cache.is_dir():  # keep only the snapshots this change log still uses
+        used = {v.id.replace(":", "-") for v, _, _ in versions} | {current.id.replace(":", "-")}
+        for path in cache.iterdir():
+            if path.name.split(".")[0] not in used:
+                path.unlink(missing_ok=True)
     return [
         _release(version, subject, snap, versions[i + 1][2] if i + 1 < len(versions) else None)
         for i, (version, subject, snap) in enumerate(versions[:depth])

@@ -14,6 +14,7 @@ the index would not, but never the other way round.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -67,6 +68,14 @@ def _pagefind_version() -> str:
     return version("pagefind")
 
 
+def _link(source: str, target: str) -> None:
+    """Hard-link a kept index file (nothing ever writes to one in place); copy where links cannot be made."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def index_for_search(site: Path, key: str | None = None, cache: Path | None = None) -> bool:
     """Write site/pagefind/: copied from `cache` under `key` when there, else made by Pagefind (and kept there).
 
@@ -75,7 +84,7 @@ def index_for_search(site: Path, key: str | None = None, cache: Path | None = No
     """
     kept = cache / key if cache is not None and key else None
     if kept is not None and kept.is_dir():
-        shutil.copytree(kept, site / "pagefind")
+        shutil.copytree(kept, site / "pagefind", copy_function=_link)
         return True
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), *_COMMAND], capture_output=True, text=True, check=False)
     if done.returncode != 0:

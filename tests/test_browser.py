@@ -154,6 +154,8 @@ def test_unzipped_archive_browses_from_file_urls(browser, demo_site, tmp_path):
         page.locator("nav[aria-label=Main] a", has_text="Indicators").click()
         page.locator("main a[href*='NI192']").first.click()
         page.wait_for_load_state("load")
+        # Charts load lazily: give each one in view the chance to arrive before judging it (a busy machine is slow).
+        page.wait_for_function("[...document.images].every(i => i.complete)", timeout=10_000)
         images = page.evaluate("[...document.images].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])")
         assert images and all(ok for _, ok in images), images
         page.locator("nav[aria-label=Main] a", has_text="Data").click()

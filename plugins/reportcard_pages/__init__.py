@@ -67,7 +67,8 @@ class ReportCardGenerator(Generator):
             published = publish_packages(dataset, output, version, settings["SITENAME"], settings["LICENCE_TEXT"])
         previous = settings.get("REPORTCARD_PREVIOUS")
         with timed("changes"):
-            releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None)
+            releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None,
+                               Path(settings["REPORTCARD_CACHE"]) / "snapshots")
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
