@@ -65,8 +65,9 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     global current, outcome
     outcome = PluginOutcome()
     stages.reset()
+    cache = Path((settings or {}).get("REPORTCARD_CACHE") or ROOT / ".cache")
     with stages.timed("load+validate"):
-        report, dataset = validate_folder(data, engine=engine)
+        report, dataset = validate_folder(data, engine=engine, cache=cache / "verdicts")
     stages.seconds["validate"] = stages.seconds.pop("load+validate") - stages.seconds["load"]
     if not report.valid:
         raise BuildRefused(report)

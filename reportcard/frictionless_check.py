@@ -7,10 +7,15 @@ tests run it beside the vectorised engine (`schema_check`) to prove they agree.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
+from pathlib import Path
 
+import frictionless
 from frictionless import FrictionlessException, Package
 
+from . import schema_check, wording
 from .problems import DataProblem, error
 from .schema_check import label_problem
 from .wording import cell_message, hint
@@ -30,8 +35,34 @@ def descriptor_problems(package: str, descriptor: dict, basepath: str) -> list[D
     return []
 
 
-def validate_resources(package: str, descriptor: dict, basepath: str, resource_names: list[str]) -> list[DataProblem]:
-    """Row-by-row Frictionless validation of the named resources (the ones whose files are readable)."""
+def validate_resources(package: str, descriptor: dict, basepath: str, resource_names: list[str],
+                       cache: Path | None = None) -> list[DataProblem]:
+    """Row-by-row Frictionless validation of the named resources (the ones whose files are readable).
+
+    With `cache`, the verdict is kept under a hash of the descriptor, every file the resources read
+    and the code that words the problems: the same bytes checked the same way give the same
+    problems, so an unchanged package is not checked row by row again.
+    """
+    if cache is None:
+        return _validate_resources(package, descriptor, basepath, resource_names)
+    digest = hashlib.sha256(json.dumps([frictionless.__version__, package, descriptor, sorted(resource_names)], sort_keys=True).encode())
+    for module in (__file__, wording.__file__, schema_check.__file__):
+        digest.update(Path(module).read_bytes())
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") in resource_names:
+            paths = resource.get("path")
+            for path in paths if isinstance(paths, list) else [paths]:
+                digest.update(str(path).encode() + b"\0" + (Path(basepath) / str(path)).read_bytes())
+    kept = cache / f"{digest.hexdigest()}.json"
+    if kept.is_file():
+        return [DataProblem(**p) for p in json.loads(kept.read_text(encoding="utf-8"))]
+    problems = _validate_resources(package, descriptor, basepath, resource_names)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(json.dumps([p.as_dict() for p in problems]), encoding="utf-8")
+    return problems
+
+
+def _validate_resources(package: str, descriptor: dict, basepath: str, resource_names: list[str]) -> list[DataProblem]:
     wanted = set(resource_names)
     trimmed = copy.deepcopy(descriptor)
     trimmed["resources"] = [r for r in trimmed["resources"] if r.get("name") in wanted]

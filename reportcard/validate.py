@@ -26,7 +26,7 @@ Engine = Literal["auto", "frictionless", "vector"]
 FRICTIONLESS_BYTES = 5_000_000
 
 
-def validate_package(dataset: Dataset, report: ValidationReport, name: str, engine: Engine) -> None:
+def validate_package(dataset: Dataset, report: ValidationReport, name: str, engine: Engine, cache: Path | None = None) -> None:
     package, problems = read_package(dataset.folder / name, name)
     report.add(problems)
     if package is None:
@@ -57,19 +57,23 @@ def validate_package(dataset: Dataset, report: ValidationReport, name: str, engi
         dataset.tables[(name, resource["name"])] = table
     if use_frictionless:
         # The vectorised read above still supplies the typed tables; Frictionless gives the verdict.
-        report.add(validate_resources(name, package.descriptor, str(package.folder), [r["name"] for r, _ in readable]))
+        report.add(validate_resources(name, package.descriptor, str(package.folder), [r["name"] for r, _ in readable], cache))
         return
     for resource, _ in readable:
         vector_problems += check_foreign_keys(name, resource, checked)
     report.add(vector_problems)
 
 
-def validate_folder(folder: Path, engine: Engine = "auto", today: date | None = None) -> tuple[ValidationReport, Dataset]:
-    """Check every package in `folder`; OSError (unreadable files) is left to the caller."""
+def validate_folder(folder: Path, engine: Engine = "auto", today: date | None = None,
+                    cache: Path | None = None) -> tuple[ValidationReport, Dataset]:
+    """Check every package in `folder`; OSError (unreadable files) is left to the caller.
+
+    `cache` keeps Frictionless's verdicts on unchanged packages between builds.
+    """
     report = ValidationReport()
     dataset = Dataset(folder)
     for name in PACKAGES:
-        validate_package(dataset, report, name, engine)
+        validate_package(dataset, report, name, engine, cache)
     if report.valid:
         report.checked_rules = True
         report.add(check_references(dataset))

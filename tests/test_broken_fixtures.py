@@ -27,6 +27,23 @@ def test_broken_case_reports_exact_problem(tmp_path, case, engine):
     assert all(p.message and p.hint for p in report.errors)
 
 
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory):
+    """One verdict cache for every case, primed with the valid base: a cached verdict must never hide a break."""
+    cache = tmp_path_factory.mktemp("verdicts")
+    report, _ = validate_folder(assemble(tmp_path_factory.mktemp("base") / "data"), engine="frictionless", cache=cache)
+    assert report.valid and list(cache.iterdir())
+    return cache
+
+
+@pytest.mark.parametrize("case", broken_cases())
+def test_broken_case_is_found_through_the_verdict_cache(tmp_path, case, verdicts):
+    folder = assemble(tmp_path / "data", BROKEN / case)
+    for _ in range(2):  # first the verdict is made (or reused for packages the case leaves alone), then read back
+        report, _ = validate_folder(folder, engine="frictionless", cache=verdicts)
+        assert _found(report) == sorted((tuple(e[k] for k in KEYS) for e in expected(case)["errors"]), key=str)
+
+
 @pytest.mark.parametrize("case", broken_cases())
 def test_cli_exits_1_with_json_errors(tmp_path, case, capsys):
     folder = assemble(tmp_path / "data", BROKEN / case)
