@@ -122,9 +122,18 @@ def _swap(staging: Path, output: Path) -> None:
         remove_in_background(old)
 
 
+_removals: list[subprocess.Popen] = []
+
+
 def remove_in_background(folder: Path) -> None:
     try:
-        subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        _removals.append(subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, start_new_session=True))
     except OSError:  # no rm (not a POSIX system): remove it here
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_for_removals() -> None:
+    """Wait until old sites are gone (the benchmark does, so one build's clean-up is not timed in the next)."""
+    while _removals:
+        _removals.pop().wait()

@@ -22,32 +22,75 @@ import sys
 from pathlib import Path
 
 EXCLUDED = ("table", "figure", "details")
-_SKIPPED = [
-    re.compile(r"<script\b.*?</script>", re.DOTALL),  # scripts are never text (the JSON-LD carries the data version)
-    re.compile(r"<footer\b.*?</footer>", re.DOTALL),  # outside the indexed body
-    re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL),
-    *(re.compile(rf"<{tag}\b.*?</{tag}>", re.DOTALL) for tag in EXCLUDED),
-]
+#: Cut as well: scripts are never text (the JSON-LD carries the data version); the footer is outside the indexed body.
+_CUT = ("script", "footer", *EXCLUDED)
 _BODY = "data-pagefind-body"
-#: Pagefind reads metadata and filters anywhere in a page, even from regions it does not index, and
-#: takes the first image as the result's picture unless a page sets its own (our pages set none).
-_METADATA = re.compile(r"<[^>]*\bdata-pagefind-(?:meta|filter|sort|weight|index-attrs)\b[^>]*>")
-_IMAGE = re.compile(r"<img\b[^>]*>")
+_IGNORE = "data-pagefind-ignore"
 _NO_IMAGE = 'data-pagefind-meta="image:"'
+_TAG_NAME = re.compile(r"<(\w+)")
 _COMMAND = ["--keep-index-url", "--silent", *(arg for tag in EXCLUDED for arg in ("--exclude-selectors", tag))]
+
+
+def _tags_with(html: str, text: str) -> list[str]:
+    """Every start tag in which `text` appears (str.find, not a regex: pages are ~85 KB and there are thousands)."""
+    tags, at = [], html.find(text)
+    while at >= 0:
+        start, end = html.rfind("<", 0, at + 1), html.find(">", at)
+        if start >= 0 and end >= 0 and html.find(">", start, at) < 0:
+            tags.append(html[start:end + 1])
+        at = html.find(text, at + len(text))
+    return tags
+
+
+def _cut(html: str, tag: str) -> str:
+    """Remove each <tag ...> up to the first </tag> after it (an unclosed one is left: less cut is the safe side)."""
+    kept, at, opening, closing = [], 0, f"<{tag}", f"</{tag}>"
+    while (start := html.find(opening, at)) >= 0:
+        follows = html[start + len(opening):start + len(opening) + 1]
+        if follows not in (" ", ">", "\n", "\t", "/"):  # <tablet> is not <table>
+            kept.append(html[at:start + 1])
+            at = start + 1
+            continue
+        end = html.find(closing, start)
+        if end < 0:
+            break
+        kept.append(html[at:start])
+        at = end + len(closing)
+    kept.append(html[at:])
+    return "".join(kept)
+
+
+def _cut_ignored(html: str) -> str:
+    """Remove each element marked data-pagefind-ignore, up to the first closing tag of its name."""
+    kept, at = [], 0
+    while (found := html.find(_IGNORE, at)) >= 0:
+        start = html.rfind("<", at, found)
+        name = _TAG_NAME.match(html, start) if start >= 0 and html.find(">", start, found) < 0 else None
+        end = html.find(f"</{name[1]}>", found) if name else -1
+        if end < 0:  # not in a tag we can see the end of: keep it
+            kept.append(html[at:found + len(_IGNORE)])
+            at = found + len(_IGNORE)
+            continue
+        kept.append(html[at:start])
+        at = end + len(name[1]) + 3
+    kept.append(html[at:])
+    return "".join(kept)
 
 
 def indexed_print(html: str) -> str | None:
     """Digest of what Pagefind may index on this page; None for a page it leaves out (no indexed body).
 
-    A page rendered with data-version tokens keeps them in the print only where they survive the cuts;
-    `index_key` then adds the real values, so a version shown in indexed text still makes a new index.
+    Pagefind reads metadata and filters anywhere in a page, even in regions it does not index, and
+    takes the first image as the result's picture unless a page names its own (ours name none):
+    those tags are kept whole. A page rendered with data-version tokens keeps them in the print only
+    where they survive the cuts; `index_key` then adds the real values.
     """
     if _BODY not in html:
         return None
-    read = _METADATA.findall(html) + ([] if _NO_IMAGE in html else _IMAGE.findall(html))
-    for pattern in _SKIPPED:
-        html = pattern.sub("", html)
+    read = _tags_with(html, "data-pagefind-") + ([] if _NO_IMAGE in html else _tags_with(html, "<img"))
+    html = _cut_ignored(html)
+    for tag in _CUT:
+        html = _cut(html, tag)
     read.append(html)
     text = "\0".join(read)
     return hashlib.sha256(text.encode()).hexdigest() + ("+stamped" if "@@reportcard:" in text else "")

@@ -1,15 +1,17 @@
 """Benchmark the whole build by stage, cold and warm, against two floors measured in the same process.
 
 For each scale (the demo council, and England from scripts/build_england_data.py):
-  cold          empty chart cache, fresh output
-  warm          the same data again (chart cache kept)
-  one changed   one indicator's values changed (every value of it +0.1), chart cache kept
+  cold          empty cache (charts, page groups, search index, verdicts, snapshots), fresh output
+  warm          the same data again, cache kept
+  council indicator changed   every value of one indicator without ward figures +0.1 (its page, council pages)
+  ward indicator changed      every value of one ward-level indicator +0.1 (every ward card shows it)
 Floors, for the same work, so the results are ratios that hold on a noisy machine:
   (a) jinja     every page template rendered with plain Jinja2 and written to disk, as many pages as the build wrote
                 (a fixed small context per page: the cost of templating and writing, with no data work)
   (b) vl-convert  the build's chart specs rendered to SVG by vl-convert alone, in the same number of
                 spawn workers, no cache and no project code
-Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
+The old site is removed in the background once the new one is live; the benchmark waits for that
+between builds, untimed. Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
 
     python scripts/bench_build.py [--scale demo|england|both] [--repeat 3] [--output bench-results/build.json]
 """
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reportcard import stages  # noqa: E402
-from reportcard.build import build_site  # noqa: E402
+from reportcard.build import build_site, wait_for_removals  # noqa: E402
 
 
 def _peak_mb() -> dict[str, float]:
@@ -43,11 +45,13 @@ def _peak_mb() -> dict[str, float]:
 
 
 def run_build(data: Path, output: Path, cache: Path) -> dict:
+    wait_for_removals()
     start = time.perf_counter()
     result = build_site(data, output, settings={"REPORTCARD_CACHE": str(cache)})
     total = time.perf_counter() - start
     return {"seconds": round(total, 3), "stages": {k: round(v, 3) for k, v in sorted(stages.seconds.items())},
-            "pages": result.pages, "charts_rendered": result.charts_rendered, "charts_reused": result.charts_reused}
+            "pages": result.pages, "charts_rendered": result.charts_rendered, "charts_reused": result.charts_reused,
+            "groups_made": result.groups_made, "groups_reused": result.groups_reused, "search_index_reused": result.search_reused}
 
 
 def jinja_floor(site: Path, pages: int, scratch: Path) -> float:
@@ -82,14 +86,17 @@ def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(specs)
 
 
-def change_one_indicator(data: Path, target: Path) -> str:
-    """Copy the data and add 0.1 to every value of the first indicator (kept within 0-100)."""
+def change_one_indicator(data: Path, target: Path, ward_level: bool) -> str:
+    """Copy the data and add 0.1 to every value of the first indicator with (or without) ward figures, kept within 0-100."""
     import pandas as pd
 
     shutil.copytree(data, target)
     path = target / "indicators" / "observations.csv"
     observations = pd.read_csv(path, dtype=str, keep_default_na=False)
-    indicator = sorted(observations["indicator_id"].unique())[0]
+    areas = pd.read_csv(target / "places" / "areas.csv", dtype=str, keep_default_na=False)
+    wards = set(areas.loc[areas["type"] == "ward", "code"])
+    with_wards = set(observations.loc[observations["area_code"].isin(wards), "indicator_id"])
+    indicator = sorted(i for i in observations["indicator_id"].unique() if (i in with_wards) == ward_level)[0]
     rows = observations["indicator_id"] == indicator
     values = pd.to_numeric(observations.loc[rows, "value"], errors="coerce")
     observations.loc[rows, "value"] = (values + 0.1).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
@@ -101,26 +108,30 @@ def change_one_indicator(data: Path, target: Path) -> str:
 
 
 def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
-    results: dict = {"data": str(data), "cold": [], "warm": [], "one_indicator_changed": [], "floor_jinja": [], "floor_vl_convert": []}
+    changes = ("council_indicator_changed", "ward_indicator_changed")
+    results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "floor_jinja": [], "floor_vl_convert": [],
+                     "changed_indicator": {}}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             tmp = Path(tmp)
             cache = tmp / "cache"
             results["cold"].append(run_build(data, tmp / "site", cache))
             results["warm"].append(run_build(data, tmp / "site", cache))
-            changed = tmp / "changed-data"
-            results["changed_indicator"] = change_one_indicator(data, changed)
-            results["one_indicator_changed"].append(run_build(changed, tmp / "site", cache))
+            for change in changes:
+                changed = tmp / change
+                results["changed_indicator"][change] = change_one_indicator(data, changed, ward_level=change.startswith("ward"))
+                results[change].append(run_build(changed, tmp / "site", cache))
             results["floor_jinja"].append(round(jinja_floor(tmp / "site", results["cold"][-1]["pages"], tmp / "jinja"), 3))
             seconds, charts = vl_convert_floor(tmp / "site", workers)
             results["floor_vl_convert"].append(round(seconds, 3))
             results["charts"] = charts
-    median = {k: statistics.median(r["seconds"] for r in results[k]) for k in ("cold", "warm", "one_indicator_changed")}
+    median = {k: statistics.median(r["seconds"] for r in results[k]) for k in ("cold", "warm", *changes)}
     floors = statistics.median(results["floor_jinja"]) + statistics.median(results["floor_vl_convert"])
     results["summary"] = {
-        "cold_seconds": median["cold"], "warm_seconds": median["warm"], "one_indicator_changed_seconds": median["one_indicator_changed"],
+        "cold_seconds": median["cold"], "warm_seconds": median["warm"],
+        **{f"{c}_seconds": median[c] for c in changes}, **{f"{c}_over_cold": round(median[c] / median["cold"], 3) for c in changes},
         "floor_seconds": round(floors, 3), "cold_over_floor": round(median["cold"] / floors, 2) if floors else None,
-        "changed_over_cold": round(median["one_indicator_changed"] / median["cold"], 3),
+        "warm_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["warm"]) for k in results["warm"][0]["stages"]},
         "cold_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["cold"]) for k in results["cold"][0]["stages"]},
     }
     return results
