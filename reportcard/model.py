@@ -323,7 +323,11 @@ class Model:
     def __post_init__(self):
         # A council's series is asked for once per ward and indicator (as the ward's benchmark), and each
         # ward's once per page it appears on; pages go ward by ward, so a bounded cache keeps the hits.
-        self.series = lru_cache(maxsize=4096)(self._series)
+        self._cached_series = lru_cache(maxsize=4096)(self._series)
+
+    def series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> tuple[Figure, ...]:
+        """Every figure for one area, oldest first. The cache key always has the breakdown, however it was called."""
+        return self._cached_series(indicator_id, area_code, breakdown)
 
     @cached_property
     def _figure_columns(self) -> dict[str, tuple]:
@@ -341,7 +345,7 @@ class Model:
         return columns
 
     def _series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> tuple[Figure, ...]:
-        """Every figure for one area, oldest first (by period end, then start). Use `series`, which caches."""
+        """Every figure for one area, oldest first (by period end, then start)."""
         positions = self._series_index.get((indicator_id, area_code, breakdown))
         if positions is None:
             return ()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
+
+import pandas as pd
 
 from . import formatting as fmt
 from .changes import Release
@@ -32,7 +33,7 @@ class Page:
 class Download:
     path: str
     columns: list[tuple[str, str]]
-    rows: list[dict]
+    rows: list[dict] | pd.DataFrame
 
 
 def ward_url(code: str) -> str:
@@ -153,6 +154,66 @@ def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Downloa
 TABLE_LIMIT = 5000
 
 
+FIGURES_TABLE_COLUMNS = [
+    ("area_code", "Area code"),
+    ("area", "Area"),
+    ("breakdown", "Breakdown"),
+    ("period", "Period"),
+    ("value", "Value"),
+    ("lower", "Lower 95% limit"),
+    ("upper", "Upper 95% limit"),
+    ("status", "Status"),
+    ("note", "Note"),
+]
+
+
+def indicator_figures(model: Model, indicator: Indicator) -> pd.DataFrame:
+    """Every figure of an indicator, by area name, code, breakdown (all first) and period end.
+
+    Column-wise, because at England scale an indicator has 30,000+ figures and a dict per row was
+    most of the time of an indicator page.
+    """
+    rows = model.indicator_rows(indicator.id)
+    codes = rows["area_code"].astype(str).reset_index(drop=True)
+    periods = rows["period"].astype(str).reset_index(drop=True)
+    ends = {p: model.period(p) for p in periods.unique()}
+
+    def column(name: str) -> pd.Series:
+        return rows[name].reset_index(drop=True) if name in rows else pd.Series([None] * len(rows), dtype=object)
+
+    figures = pd.DataFrame({
+        "area_code": codes,
+        "area": codes.map({c: a.name for c, a in model.areas.items()}).fillna(codes),
+        "breakdown": rows["breakdown"].astype(str).reset_index(drop=True),
+        "period": periods,
+        "value": column("value").astype(float),
+        "lower": column("lower_ci").astype(float),
+        "upper": column("upper_ci").astype(float),
+        "status": column("status").astype(object).fillna(""),
+        "note": column("note").astype(object).fillna(""),
+        "is_ward": codes.map({c: a.is_ward for c, a in model.areas.items()}).fillna(False).astype(bool),
+        "_other": rows["breakdown"].astype(str).reset_index(drop=True) != ALL,
+        "_end": periods.map({p: period.end.toordinal() if period else 0 for p, period in ends.items()}),
+    })
+    figures = figures.sort_values(["area", "area_code", "_other", "breakdown", "_end", "period"], kind="stable")
+    return figures.drop(columns=["_other", "_end"]).reset_index(drop=True)
+
+
+def figures_csv(figures: pd.DataFrame, places: int) -> pd.DataFrame:
+    """The figures as written to CSV: numbers rounded as on the page (worked out once per distinct value)."""
+    table = figures[[key for key, _ in FIGURES_TABLE_COLUMNS]].copy()
+    for name in ("value", "lower", "upper"):
+        distinct = {v: fmt.csv_number(v, places) for v in table[name].dropna().unique().tolist()}
+        table[name] = table[name].map(distinct).astype(object).fillna("")
+    return table
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts for a template, missing numbers as None."""
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict("records")
+
+
 def indicator_page(model: Model, views: Views, indicator: Indicator, councils: list[Area]) -> Iterator[Page | Download | Chart]:
     """`councils` are the councils whose wards are charted; with none (an England-wide site) the trend shows the regions."""
     base = f"indicators/{indicator.id}"
@@ -206,62 +267,23 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
             if chart:
                 comparisons.append({"name": name, "chart": chart})
                 charts.append(chart)
-    rows = model.indicator_rows(indicator.id)
-    table = []
-    for r in rows.itertuples(index=False):
-        area = model.areas.get(str(r.area_code))
-        period = model.period(str(r.period))
-        table.append(
-            {
-                "area_code": str(r.area_code),
-                "area": area.name if area else str(r.area_code),
-                "breakdown": str(r.breakdown),
-                "period": str(r.period),
-                "end": period.end if period else None,
-                "value": plain(r.value),
-                "lower": plain(r.lower_ci),
-                "upper": plain(r.upper_ci),
-                "status": plain(r.status) or "",
-                "note": plain(r.note) or "",
-            }
-        )
-    table.sort(key=lambda t: (t["area"], t["area_code"], t["breakdown"] != ALL, t["breakdown"], t["end"] or date.min, t["period"]))
-    columns = [
-        ("area_code", "Area code"),
-        ("area", "Area"),
-        ("breakdown", "Breakdown"),
-        ("period", "Period"),
-        ("value", "Value"),
-        ("lower", "Lower 95% limit"),
-        ("upper", "Upper 95% limit"),
-        ("status", "Status"),
-        ("note", "Note"),
-    ]
-    csv_rows = [
-        {
-            **t,
-            "value": fmt.csv_number(t["value"], indicator.places),
-            "lower": fmt.csv_number(t["lower"], indicator.places),
-            "upper": fmt.csv_number(t["upper"], indicator.places),
-        }
-        for t in table
-    ]
+    figures = indicator_figures(model, indicator)
     csv_path = f"{base}/{indicator.id}.csv"
-    yield Download(csv_path, columns, csv_rows)
-    shown = table
-    if len(table) > TABLE_LIMIT:  # an England-wide site: ward figures stay in the CSV and on each ward's card
-        shown = [t for t in table if not (t["area_code"] in model.areas and model.areas[t["area_code"]].is_ward)]
+    yield Download(csv_path, FIGURES_TABLE_COLUMNS, figures_csv(figures, indicator.places))
+    shown = figures
+    if len(figures) > TABLE_LIMIT:  # an England-wide site: ward figures stay in the CSV and on each ward's card
+        shown = figures[~figures["is_ward"]]
+    table = _records(shown[[key for key, _ in FIGURES_TABLE_COLUMNS]])
     yield from charts
     breakdowns = [(c, views.breakdown_rows(indicator, c)) for c in councils + england]
-    ends = [t["end"] for t in table if t["end"]]
-    starts = [p.start for p in (model.period(t["period"]) for t in table) if p]
+    periods = [p for p in (model.period(t) for t in figures["period"].unique()) if p]
     dataset = {
         "name": indicator.title,
         "description": indicator.definition or indicator.title,
         "downloads": [(csv_path, "text/csv")],
         "measures": [indicator.unit_label or indicator.unit],
         "keywords": [k for k in (indicator.theme, indicator.ni_number) if k],
-        "temporal": f"{min(starts).isoformat()}/{max(ends).isoformat()}" if starts and ends else None,
+        "temporal": f"{min(p.start for p in periods).isoformat()}/{max(p.end for p in periods).isoformat()}" if periods else None,
     }
     yield Page(
         indicator_url(indicator.id),
@@ -272,8 +294,8 @@ def indicator_page(model: Model, views: Views, indicator: Indicator, councils: l
             "trend": trend,
             "sections": sections,
             "comparisons": comparisons,
-            "table": shown,
-            "table_total": len(table),
+            "table": table,
+            "table_total": len(figures),
             "csv": csv_path,
             "targets": targets,
             "breakdowns": [(c, rows) for c, rows in breakdowns if rows],
