@@ -16,7 +16,6 @@ from . import stages
 from .dataset import Dataset
 from .problems import ValidationReport
 from .published import write_fixed_zip
-from .search import index_for_search
 from .validate import Engine, validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,14 +40,13 @@ class BuildResult:
 
 @dataclass
 class PluginOutcome:
-    """What the Pelican plugin hands back (it cannot return values): cache use, and the search index's key."""
+    """What the Pelican plugin hands back (it cannot return values): how much came from the caches."""
 
     charts_rendered: int = 0
     charts_reused: int = 0
     groups_made: int = 0
     groups_reused: int = 0
-    search_key: str | None = None
-    search_cache: Path | None = None
+    search_reused: bool = False
 
 
 #: The validated data of the build in progress, handed to the Pelican plugin (which cannot take arguments).
@@ -77,8 +75,6 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     try:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
-        with stages.timed("search"):
-            search_reused = index_for_search(staging, outcome.search_key, outcome.search_cache)
         pages = sum(1 for _ in staging.rglob("*.html"))
         if archive is not None:
             zip_site(staging, archive)
@@ -88,7 +84,8 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         raise
     finally:
         current = None
-    return BuildResult(report, pages, outcome.charts_rendered, outcome.charts_reused, outcome.groups_made, outcome.groups_reused, search_reused)
+    return BuildResult(report, pages, outcome.charts_rendered, outcome.charts_reused, outcome.groups_made, outcome.groups_reused,
+                       outcome.search_reused)
 
 
 def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> None:

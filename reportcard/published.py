@@ -61,8 +61,8 @@ def safe_csv(text: str) -> str:
     return out.getvalue()
 
 
-def publish_packages(dataset: Dataset, output: Path, version: DataVersion, site_name: str, licence: str) -> list[PublishedResource]:
-    """Write every package under output/data/ and the all-data zip; return what was written, for the data page."""
+def publish_packages(dataset: Dataset, output: Path, version: DataVersion) -> list[PublishedResource]:
+    """Write every package under output/data/; return what was written, for the data page and `write_zip`."""
     published = []
     for name in PACKAGES:
         package = dataset.packages.get(name)
@@ -86,7 +86,6 @@ def publish_packages(dataset: Dataset, output: Path, version: DataVersion, site_
             rows = int((~table.blank).sum()) if table is not None else None
             published.append(PublishedResource(name, resource["name"], resource.get("title", resource["name"]),
                                                target.relative_to(output).as_posix(), rows, target.stat().st_size))
-    write_zip(dataset, output, published, version, site_name, licence)
     return published
 
 

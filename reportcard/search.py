@@ -119,23 +119,40 @@ def _link(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def index_for_search(site: Path, key: str | None = None, cache: Path | None = None) -> bool:
-    """Write site/pagefind/: copied from `cache` under `key` when there, else made by Pagefind (and kept there).
+class SearchIndexing:
+    """Pagefind started in the background (it reads only the pages, so charts can render meanwhile), or the kept index copied."""
 
-    Result links keep index.html so they also work on hosts that do not serve folder indexes.
-    Returns whether the index was reused.
-    """
-    kept = cache / key if cache is not None and key else None
-    if kept is not None and kept.is_dir():
-        shutil.copytree(kept, site / "pagefind", copy_function=_link)
-        return True
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), *_COMMAND], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"search indexing failed: {done.stderr or done.stdout}")
-    if kept is not None:
-        for old in cache.iterdir() if cache.is_dir() else []:  # one index is enough: the last one
-            shutil.rmtree(old, ignore_errors=True)
-        partial = cache / f".{key}.partial"
-        shutil.copytree(site / "pagefind", partial)
-        partial.rename(kept)
-    return False
+    def __init__(self, site: Path, key: str | None = None, cache: Path | None = None):
+        """Result links keep index.html so they also work on hosts that do not serve folder indexes."""
+        self.site, self.key, self.cache = site, key, cache
+        self.kept = cache / key if cache is not None and key else None
+        self.process = None
+        if self.kept is not None and self.kept.is_dir():
+            shutil.copytree(self.kept, site / "pagefind", copy_function=_link)
+        else:
+            self.process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), *_COMMAND],
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    @property
+    def reused(self) -> bool:
+        return self.process is None
+
+    def finish(self) -> bool:
+        """Wait for Pagefind and keep its index under the key; returns whether the kept index was reused."""
+        if self.process is None:
+            return True
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise RuntimeError(f"search indexing failed: {err or out}")
+        if self.kept is not None:
+            for old in self.cache.iterdir() if self.cache.is_dir() else []:  # one index is enough: the last one
+                shutil.rmtree(old, ignore_errors=True)
+            partial = self.cache / f".{self.key}.partial"
+            shutil.copytree(self.site / "pagefind", partial)
+            partial.rename(self.kept)
+        return False
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

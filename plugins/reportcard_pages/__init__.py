@@ -1,6 +1,8 @@
 """Pelican plugin: writes the report card pages from the validated data. All domain logic is in `reportcard`."""
 
 import posixpath
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -21,9 +23,9 @@ from reportcard.feeds import atom_feed, entries_by_area, release_entries
 from reportcard.model import build_model, load_boundaries
 from reportcard.page_cache import TOKENS, Bundle, InputPrints, PageCache, placeholder_version, site_digest, stamp, stamp_values
 from reportcard.provenance import data_version
-from reportcard.published import ZIP_NAME, publish_packages
+from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import chart_texts, keyed_spec, render_svgs, renderer_version, svg_path, write_file
-from reportcard.search import index_key, indexed_print
+from reportcard.search import SearchIndexing, index_key, indexed_print
 from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Download, Group, Page, changelog_download, site_groups, ward_feed_url
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
@@ -64,7 +66,10 @@ class ReportCardGenerator(Generator):
         with timed("measures"):
             model = build_model(dataset, load_boundaries(dataset))
         with timed("downloads"):
-            published = publish_packages(dataset, output, version, settings["SITENAME"], settings["LICENCE_TEXT"])
+            published = publish_packages(dataset, output, version)
+        # The zip is compressed in another thread (zlib lets go of the GIL) while the pages are made.
+        zipping = ThreadPoolExecutor(1)
+        zipped = zipping.submit(write_zip, dataset, output, published, version, settings["SITENAME"], settings["LICENCE_TEXT"])
         previous = settings.get("REPORTCARD_PREVIOUS")
         with timed("changes"):
             releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None,
@@ -78,11 +83,15 @@ class ReportCardGenerator(Generator):
             "downloads": [(f"data/{ZIP_NAME}", "application/zip")] + [(r.path, "text/csv") for r in published if r.path.endswith(".csv")],
             "keywords": ["local government", "performance"],
         }
+
+        def data_page() -> Iterator[Page]:
+            with timed("downloads"):
+                zip_bytes = zipped.result().stat().st_size
+            zipping.shutdown()
+            yield Page("data/index.html", "data", {"packages": packages, "published": published, "report": report,
+                                                   "zip": f"data/{ZIP_NAME}", "zip_bytes": zip_bytes, "dataset": data_dataset})
+
         pages = [
-            Page("data/index.html", "data", {
-                "packages": packages, "published": published, "report": report, "zip": f"data/{ZIP_NAME}",
-                "zip_bytes": (output / "data" / ZIP_NAME).stat().st_size, "dataset": data_dataset,
-            }),
             Page("data/contract/index.html", "contract", {"contract": packages}),
             Page("data/validation/index.html", "validation", {"report": report}),
             Page("changes/index.html", "changes", {"releases": releases, "indicator_names": indicator_names}),
@@ -91,7 +100,7 @@ class ReportCardGenerator(Generator):
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
         groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
-                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit))
+                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit), [Group(None, data_page)])
         written = self._write_groups(groups, model, shared, output)
         with timed("changes"):
             self._write_feeds(output, model, releases, indicator_names)
@@ -100,11 +109,17 @@ class ReportCardGenerator(Generator):
             content_pages = [p.save_as for p in self.context.get("pages", [])]
             write_file(output / "sitemap.xml", sitemap_xml(public_url, written + content_pages, version.date))
         cache = Path(settings["REPORTCARD_CACHE"])
-        with timed("charts"):
-            charts = render_svgs(self.svgs, self.specs, output, cache / "charts")
+        with timed("search"):
+            search = SearchIndexing(output, index_key(self.search_prints, self.stamps), cache / "search")
+        try:
+            with timed("charts"):  # while Pagefind indexes the pages
+                charts = render_svgs(self.svgs, self.specs, output, cache / "charts")
+            with timed("search"):
+                search.finish()
+        finally:
+            search.cancel()
         self.page_cache.sweep()
-        build.outcome = build.PluginOutcome(charts.rendered, charts.reused, self.page_cache.misses, self.page_cache.hits,
-                                            index_key(self.search_prints, self.stamps), cache / "search")
+        build.outcome = build.PluginOutcome(charts.rendered, charts.reused, self.page_cache.misses, self.page_cache.hits, search.reused)
 
     def _write_groups(self, groups, model, shared: dict, output: Path) -> list[str]:
         """Write each group from the page cache when its inputs are unchanged, else make, render and cache it.
