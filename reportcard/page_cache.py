@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -254,19 +253,18 @@ class PageCache:
         self.used.add(key)
         try:
             stored = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            bundle = Bundle(stored["texts"], stored["svgs"], stored["search"])
+        except (OSError, ValueError, KeyError, TypeError):  # missing, cut short, or from an older layout
             self.misses += 1
             return None
         self.hits += 1
-        return Bundle(stored["texts"], stored["svgs"], stored["search"])
+        return bundle
 
     def put(self, key: str, bundle: Bundle) -> None:
-        """Written to a temporary name and renamed, so a build stopped half way never leaves half a bundle."""
+        """Half a bundle (a build stopped while writing) does not parse, so `get` treats it as missing."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(vars(bundle), ensure_ascii=False), encoding="utf-8")
-        partial.replace(path)
+        path.write_text(json.dumps(vars(bundle), ensure_ascii=False), encoding="utf-8")
 
     def sweep(self) -> int:
         """Remove groups this build did not use (old versions of changed pages). Returns how many."""

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from reportcard.build import BuildResult, build_site
-from reportcard.page_cache import TOKENS, PlaceholderVersion, placeholder_version, stamp, stamp_values
+from reportcard.page_cache import TOKENS, Bundle, PageCache, PlaceholderVersion, placeholder_version, stamp, stamp_values
 from reportcard.provenance import DataVersion
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,3 +128,14 @@ def test_placeholders_round_trip():
 def test_a_value_that_would_need_escaping_is_refused():
     with pytest.raises(ValueError):
         stamp_values(DataVersion("<b>", "x", "git commit", None), "0 errors")
+
+
+def test_a_damaged_bundle_counts_as_missing(tmp_path):
+    cache = PageCache(tmp_path)
+    cache.put("ab" + "0" * 62, Bundle({"index.html": "<p>x</p>"}))
+    assert cache.get("ab" + "0" * 62) == Bundle({"index.html": "<p>x</p>"})
+    (tmp_path / "ab" / f"ab{'0' * 62}.json").write_text('{"texts": {"index.html": "<p', encoding="utf-8")
+    (tmp_path / "cd").mkdir()
+    (tmp_path / "cd" / f"cd{'0' * 62}.json").write_text('{"texts": {}}', encoding="utf-8")
+    assert cache.get("ab" + "0" * 62) is None and cache.get("cd" + "0" * 62) is None
+    assert (cache.hits, cache.misses) == (1, 2)
