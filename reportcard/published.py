@@ -42,8 +42,9 @@ class PublishedResource:
 
 #: A cell that may start a formula: = + - @ tab (or a quoted CR) at the start of a field, unless a number like -3.2 or +.5.
 _MAYBE_FORMULA = re.compile(r'(?:^|,)(?:"?[=@\t]|"\r|"?[+-](?![\d.]))', re.MULTILINE)
-#: Every place the pattern above can match starts like this; a plain scan for it is three times faster on a 90 MB file.
-_FIELD_START = re.compile(r'(?:\A|[,\n])["=@\t+-]')
+#: Every place the pattern above can match, after the first field, starts like this. One character class and no
+#: alternation: the scan is three times faster on a 90 MB file (the file's first character is checked apart).
+_FIELD_START = re.compile(r'[,\n]"?[=@\t\r+-]')
 
 
 def safe_csv(text: str) -> str:
@@ -52,7 +53,7 @@ def safe_csv(text: str) -> str:
     Most files have no such cell: those are returned unchanged (byte for byte, and without parsing
     a million rows through the csv module).
     """
-    if not _FIELD_START.search(text) or not _MAYBE_FORMULA.search(text):
+    if (text[:1] not in '"=@\t\r+-' and not _FIELD_START.search(text)) or not _MAYBE_FORMULA.search(text):
         return text
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
