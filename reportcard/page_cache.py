@@ -266,6 +266,13 @@ class PageCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(vars(bundle), ensure_ascii=False), encoding="utf-8")
 
+    def add(self, other: PageCache) -> None:
+        """Count in what another process's cache (the same folder) used."""
+        if other is not self:
+            self.used |= other.used
+            self.hits += other.hits
+            self.misses += other.misses
+
     def sweep(self) -> int:
         """Remove groups this build did not use (old versions of changed pages). Returns how many."""
         removed = 0

@@ -3,6 +3,7 @@
 import posixpath
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -22,6 +23,7 @@ from reportcard.downloads import csv_text
 from reportcard.feeds import atom_feed, entries_by_area, release_entries
 from reportcard.model import build_model, load_boundaries
 from reportcard.page_cache import TOKENS, Bundle, InputPrints, PageCache, placeholder_version, site_digest, stamp, stamp_values
+from reportcard.parallel import fork_shares
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import chart_texts, keyed_spec, render_svgs, renderer_version, svg_path, write_file
@@ -32,6 +34,17 @@ from reportcard.validate import validate_folder
 
 #: What pages are made with: a change to any of these files changes every page group's key.
 CODE = [Path(reportcard.__file__).parent, Path(__file__).parent]
+
+
+@dataclass
+class Written:
+    """What one share of the page groups wrote: for the charts, the search index and the sitemap."""
+
+    pages: PageCache
+    svgs: dict[str, str] = field(default_factory=dict)
+    specs: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
 
 
 class ReportCardGenerator(Generator):
@@ -124,42 +137,58 @@ class ReportCardGenerator(Generator):
     def _write_groups(self, groups, model, shared: dict, output: Path) -> list[str]:
         """Write each group from the page cache when its inputs are unchanged, else make, render and cache it.
 
-        Groups are written as they are made and then forgotten: no stage holds every page in memory.
+        Keyed groups are shared between processes (`fork_shares`); site-wide pages stay here. Groups are
+        written as they are made and then forgotten: no stage holds every page in memory.
         """
         settings, version = self.settings, self.context["data_version"]
-        self.page_cache = PageCache(Path(settings["REPORTCARD_CACHE"]) / "pages")
+        cache = Path(settings["REPORTCARD_CACHE"])
         with timed("measures"):
             prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
         values = self.stamps = stamp_values(version, self.context["checks"])
         shared = dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"])
         renderer = renderer_version()
-        self.svgs, self.specs, self.search_prints = {}, {}, {}
-        written = []
-        for group in groups:
-            key = prints.key(*group.key) if group.key else None
-            bundle = self.page_cache.get(key) if key else None
-            if bundle is None:
-                bundle = Bundle()
-                with timed("measures"):  # the domain work of a group happens as its items are made
-                    items = list(group.make())
-                for item in items:
-                    self._add(item, bundle, shared, renderer)
-                if key:
-                    self.page_cache.put(key, bundle)
-            else:
-                for path, svg_key in bundle.svgs.items():
-                    if not (Path(settings["REPORTCARD_CACHE"]) / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
-                        self.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
-            with timed("pages"):
-                for path, text in bundle.texts.items():
-                    write_file(output / path, stamp(text, values))
-            self.svgs.update(bundle.svgs)
-            self.search_prints.update(bundle.search)
-            written += [p for p in bundle.texts if p.endswith(".html")]
-        return written
+        groups = list(groups)
 
-    def _add(self, item, bundle: Bundle, shared: dict, renderer: str) -> None:
-        """Render one page, download or chart into the group's bundle."""
+        def write_share(share: int, count: int) -> Written:
+            done = Written(PageCache(cache / "pages"))
+            for number, group in enumerate(groups):
+                if (group.key is None and share != 0) or (group.key is not None and number % count != share):
+                    continue
+                key = prints.key(*group.key) if group.key else None
+                bundle = done.pages.get(key) if key else None
+                if bundle is None:
+                    bundle = Bundle()
+                    with timed("measures"):  # the domain work of a group happens as its items are made
+                        items = list(group.make())
+                    for item in items:
+                        done.specs.update(self._add(item, bundle, shared, renderer))
+                    if key:
+                        done.pages.put(key, bundle)
+                else:
+                    for path, svg_key in bundle.svgs.items():
+                        if not (cache / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
+                            done.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
+                with timed("pages"):
+                    for path, text in bundle.texts.items():
+                        write_file(output / path, stamp(text, values))
+                done.svgs.update(bundle.svgs)
+                done.search.update(bundle.search)
+                done.written += [p for p in bundle.texts if p.endswith(".html")]
+            return done
+
+        shares = fork_shares(write_share)
+        self.page_cache = shares[0].pages
+        self.svgs, self.specs, self.search_prints, written = {}, {}, {}, []
+        for done in shares:
+            self.page_cache.add(done.pages)
+            self.svgs.update(done.svgs)
+            self.specs.update(done.specs)
+            self.search_prints.update(done.search)
+            written += done.written
+        return sorted(written)
+
+    def _add(self, item, bundle: Bundle, shared: dict, renderer: str) -> dict[str, str]:
+        """Render one page, download or chart into the group's bundle; returns the spec of a chart (key -> JSON) to render."""
         if isinstance(item, Page):
             with timed("pages"):
                 context = dict(shared, **item.context, page_path=item.path, canonical=absolute(shared["public_url"], item.path),
@@ -176,9 +205,10 @@ class ReportCardGenerator(Generator):
         else:
             with timed("charts"):
                 key, spec = keyed_spec(item.spec, renderer)
-                self.specs[key] = spec
                 bundle.svgs[svg_path(item.path)] = key
                 bundle.texts.update(chart_texts(item))
+                return {key: spec}
+        return {}
 
     def _write_feeds(self, output: Path, model, releases, indicator_names) -> None:
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]

@@ -1,0 +1,79 @@
+"""Share work between this process and forked copies of it, one share each, on a machine with several cores.
+
+Making pages is pure Python over a model that takes seconds to build: a forked child has the model
+already (copy-on-write), so nothing is rebuilt or sent across, only each share's small result comes
+back (pickled through a pipe). Fork, not spawn, is safe here because the children never touch
+vl-convert (whose runtime hangs in a forked child): charts are rendered later, in spawn workers.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+from . import stages
+
+Result = TypeVar("Result")
+
+
+def workers() -> int:
+    """One share per core, at most two (the machines this runs on are small); one where fork does not exist."""
+    return min(2, os.cpu_count() or 1) if hasattr(os, "fork") else 1
+
+
+def fork_shares(work: Callable[[int, int], Result], count: int | None = None) -> list[Result]:
+    """`work(share, count)` for each share: share 0 here, the others in forked children. Results in share order.
+
+    Stage seconds spent in a child are added to this process's tally, so stages add up to more than the
+    wall-clock time when shares ran at once. An error in a child is raised here with the child's traceback.
+    """
+    count = workers() if count is None else count
+    children = [_fork(work, share, count) for share in range(1, count)]
+    try:
+        results = [work(0, count)]
+    except BaseException:
+        for pid, read in children:  # the child's write fails on the closed pipe, and it exits
+            os.close(read)
+            os.waitpid(pid, 0)
+        raise
+    failures = []
+    for pid, read in children:  # read before waiting: a child blocks until its result is read from the pipe
+        with os.fdopen(read, "rb") as pipe:
+            try:
+                kind, value, seconds = pickle.load(pipe)
+            except EOFError:
+                kind, value, seconds = "error", "the worker stopped without a result", {}
+        os.waitpid(pid, 0)
+        if kind == "error":
+            failures.append(value)
+            continue
+        results.append(value)
+        for stage, spent in seconds.items():
+            stages.seconds[stage] += spent
+    if failures:
+        raise RuntimeError("a page worker failed:\n" + "\n".join(failures))
+    return results
+
+
+def _fork(work: Callable[[int, int], Result], share: int, count: int) -> tuple[int, int]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    status = 1  # the child: do one share, send it back, and leave without running the parent's clean-up
+    try:
+        os.close(read)
+        before = dict(stages.seconds)
+        try:
+            outcome = ("ok", work(share, count), {k: v - before.get(k, 0.0) for k, v in stages.seconds.items()})
+        except BaseException:
+            outcome = ("error", traceback.format_exc(), {})
+        with os.fdopen(write, "wb") as pipe:
+            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0 if outcome[0] == "ok" else 1
+    finally:
+        os._exit(status)
