@@ -3,7 +3,6 @@
 import posixpath
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -19,32 +18,20 @@ from reportcard.changes import DEPTH, history
 from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
 from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_xml
-from reportcard.downloads import csv_text
 from reportcard.feeds import atom_feed, entries_by_area, release_entries
 from reportcard.model import build_model, load_boundaries
-from reportcard.page_cache import TOKENS, Bundle, InputPrints, PageCache, placeholder_version, site_digest, stamp, stamp_values
-from reportcard.parallel import fork_shares
+from reportcard.page_cache import TOKENS, InputPrints, placeholder_version, site_digest, stamp_values
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
-from reportcard.render import chart_texts, keyed_spec, render_svgs, renderer_version, svg_path, write_file
-from reportcard.search import SearchIndexing, index_key, indexed_print
-from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Download, Group, Page, changelog_download, site_groups, ward_feed_url
+from reportcard.render import render_svgs, renderer_version, write_file
+from reportcard.search import SearchIndexing, index_key
+from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_download, site_groups, ward_feed_url
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
+from reportcard.writing import GroupWriter
 
 #: What pages are made with: a change to any of these files changes every page group's key.
 CODE = [Path(reportcard.__file__).parent, Path(__file__).parent]
-
-
-@dataclass
-class Written:
-    """What one share of the page groups wrote: for the charts, the search index and the sitemap."""
-
-    pages: PageCache
-    svgs: dict[str, str] = field(default_factory=dict)
-    specs: dict[str, str] = field(default_factory=dict)
-    search: dict[str, str] = field(default_factory=dict)
-    written: list[str] = field(default_factory=list)
 
 
 class ReportCardGenerator(Generator):
@@ -114,101 +101,43 @@ class ReportCardGenerator(Generator):
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
         groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
                        site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit), [Group(None, data_page)])
-        written = self._write_groups(groups, model, shared, output)
+        pages_writer = self._writer(model, shared, output)
+        written = pages_writer.write(groups)
         with timed("changes"):
             self._write_feeds(output, model, releases, indicator_names)
         write_file(output / "robots.txt", robots_txt(public_url))
         if public_url:
             content_pages = [p.save_as for p in self.context.get("pages", [])]
-            write_file(output / "sitemap.xml", sitemap_xml(public_url, written + content_pages, version.date))
+            write_file(output / "sitemap.xml", sitemap_xml(public_url, written.html + content_pages, version.date))
         cache = Path(settings["REPORTCARD_CACHE"])
         with timed("search"):
-            search = SearchIndexing(output, index_key(self.search_prints, self.stamps), cache / "search")
+            search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search")
         try:
             with timed("charts"):  # while Pagefind indexes the pages
-                charts = render_svgs(self.svgs, self.specs, output, cache / "charts")
+                charts = render_svgs(written.svgs, written.specs, output, cache / "charts")
             with timed("search"):
                 search.finish()
         finally:
             search.cancel()
-        self.page_cache.sweep()
-        build.outcome = build.PluginOutcome(charts.rendered, charts.reused, self.page_cache.misses, self.page_cache.hits, search.reused)
+        written.pages.sweep()
+        build.outcome = build.PluginOutcome(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused)
 
-    def _write_groups(self, groups, model, shared: dict, output: Path) -> list[str]:
-        """Write each group from the page cache when its inputs are unchanged, else make, render and cache it.
-
-        Keyed groups are shared between processes (`fork_shares`); site-wide pages stay here. Groups are
-        written as they are made and then forgotten: no stage holds every page in memory.
-        """
+    def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
+        """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
         settings, version = self.settings, self.context["data_version"]
-        cache = Path(settings["REPORTCARD_CACHE"])
         with timed("measures"):
             prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
-        values = self.stamps = stamp_values(version, self.context["checks"])
         shared = dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"])
-        renderer = renderer_version()
-        groups = list(groups)
 
-        def write_share(share: int, count: int) -> Written:
-            done = Written(PageCache(cache / "pages"))
-            for number, group in enumerate(groups):
-                if (group.key is None and share != 0) or (group.key is not None and number % count != share):
-                    continue
-                key = prints.key(*group.key) if group.key else None
-                bundle = done.pages.get(key) if key else None
-                if bundle is None:
-                    bundle = Bundle()
-                    with timed("measures"):  # the domain work of a group happens as its items are made
-                        items = list(group.make())
-                    for item in items:
-                        done.specs.update(self._add(item, bundle, shared, renderer))
-                    if key:
-                        done.pages.put(key, bundle)
-                else:
-                    for path, svg_key in bundle.svgs.items():
-                        if not (cache / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
-                            done.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
-                with timed("pages"):
-                    for path, text in bundle.texts.items():
-                        write_file(output / path, stamp(text, values))
-                done.svgs.update(bundle.svgs)
-                done.search.update(bundle.search)
-                done.written += [p for p in bundle.texts if p.endswith(".html")]
-            return done
+        def render_page(page: Page) -> str:
+            context = dict(shared, **page.context, page_path=page.path, canonical=absolute(shared["public_url"], page.path),
+                           SITEURL=path_to_url(get_relative_path(page.path)), output_file=page.path)
+            if "dataset" in page.context:
+                context["jsonld"] = self._jsonld(page.path, page.context["dataset"], context["data_version"])
+            return self.get_template(page.template).render(context)
 
-        shares = fork_shares(write_share)
-        self.page_cache = shares[0].pages
-        self.svgs, self.specs, self.search_prints, written = {}, {}, {}, []
-        for done in shares:
-            self.page_cache.add(done.pages)
-            self.svgs.update(done.svgs)
-            self.specs.update(done.specs)
-            self.search_prints.update(done.search)
-            written += done.written
-        return sorted(written)
-
-    def _add(self, item, bundle: Bundle, shared: dict, renderer: str) -> dict[str, str]:
-        """Render one page, download or chart into the group's bundle; returns the spec of a chart (key -> JSON) to render."""
-        if isinstance(item, Page):
-            with timed("pages"):
-                context = dict(shared, **item.context, page_path=item.path, canonical=absolute(shared["public_url"], item.path),
-                               SITEURL=path_to_url(get_relative_path(item.path)), output_file=item.path)
-                if "dataset" in item.context:
-                    context["jsonld"] = self._jsonld(item.path, item.context["dataset"], context["data_version"])
-                html = bundle.texts[item.path] = self.get_template(item.template).render(context)
-                mark = indexed_print(html)
-                if mark:
-                    bundle.search[item.path] = mark
-        elif isinstance(item, Download):
-            with timed("downloads"):
-                bundle.texts[item.path] = csv_text(item.columns, item.rows)
-        else:
-            with timed("charts"):
-                key, spec = keyed_spec(item.spec, renderer)
-                bundle.svgs[svg_path(item.path)] = key
-                bundle.texts.update(chart_texts(item))
-                return {key: spec}
-        return {}
+        return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
+                           render_page, renderer_version())
 
     def _write_feeds(self, output: Path, model, releases, indicator_names) -> None:
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]

@@ -1,0 +1,105 @@
+"""Writing the page groups into the site: from the page cache when their inputs are unchanged, else made,
+rendered and cached. No Pelican here: the plugin hands in a function that renders one page.
+
+Keyed groups (a ward, an indicator...) are shared between processes (`parallel.fork_shares`); the
+site-wide ones stay in this process. Each group is written as it is made and then forgotten, so no
+stage holds every page in memory. Charts are only keyed here; their SVGs are rendered afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .downloads import csv_text
+from .page_cache import Bundle, InputPrints, PageCache, stamp
+from .parallel import fork_shares
+from .render import chart_texts, keyed_spec, svg_path, write_file
+from .search import indexed_print
+from .site import Download, Group, Page
+from .stages import timed
+
+
+@dataclass
+class Written:
+    """What the groups wrote: SVGs wanted (site path -> spec key), specs not yet rendered (key -> JSON), each page's
+    search print, the HTML pages (for the sitemap), and the page cache with its use counted."""
+
+    pages: PageCache
+    svgs: dict[str, str] = field(default_factory=dict)
+    specs: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
+    html: list[str] = field(default_factory=list)
+
+    def add(self, other: Written) -> None:
+        self.pages.add(other.pages)
+        self.svgs.update(other.svgs)
+        self.specs.update(other.specs)
+        self.search.update(other.search)
+        self.html += other.html
+
+
+@dataclass
+class GroupWriter:
+    output: Path
+    cache: Path  # holds pages/ and charts/
+    prints: InputPrints
+    stamps: dict[str, str]  # data-version tokens -> values
+    render_page: Callable[[Page], str]
+    renderer: str  # vl-convert's version, part of each chart's key
+
+    def write(self, groups: Iterable[Group]) -> Written:
+        groups = list(groups)
+        shares = fork_shares(lambda share, count: self._write_share(groups, share, count))
+        total = shares[0]
+        for done in shares[1:]:
+            total.add(done)
+        total.html.sort()
+        return total
+
+    def _write_share(self, groups: list[Group], share: int, count: int) -> Written:
+        done = Written(PageCache(self.cache / "pages"))
+        for number, group in enumerate(groups):
+            if (group.key is None and share != 0) or (group.key is not None and number % count != share):
+                continue
+            key = self.prints.key(*group.key) if group.key else None
+            bundle = done.pages.get(key) if key else None
+            if bundle is None:
+                bundle = Bundle()
+                with timed("measures"):  # the domain work of a group happens as its items are made
+                    items = list(group.make())
+                for item in items:
+                    done.specs.update(self._add(item, bundle))
+                if key:
+                    done.pages.put(key, bundle)
+            else:
+                for path, svg_key in bundle.svgs.items():  # a kept group whose SVG left the chart cache: render it again
+                    if not (self.cache / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
+                        done.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
+            with timed("pages"):
+                for path, text in bundle.texts.items():
+                    write_file(self.output / path, stamp(text, self.stamps))
+            done.svgs.update(bundle.svgs)
+            done.search.update(bundle.search)
+            done.html += [p for p in bundle.texts if p.endswith(".html")]
+        return done
+
+    def _add(self, item: Page | Download, bundle: Bundle) -> dict[str, str]:
+        """Render one page, download or chart into the group's bundle; returns a chart's spec (key -> JSON) to render."""
+        if isinstance(item, Page):
+            with timed("pages"):
+                html = bundle.texts[item.path] = self.render_page(item)
+                mark = indexed_print(html)
+                if mark:
+                    bundle.search[item.path] = mark
+        elif isinstance(item, Download):
+            with timed("downloads"):
+                bundle.texts[item.path] = csv_text(item.columns, item.rows)
+        else:
+            with timed("charts"):
+                key, spec = keyed_spec(item.spec, self.renderer)
+                bundle.svgs[svg_path(item.path)] = key
+                bundle.texts.update(chart_texts(item))
+                return {key: spec}
+        return {}

@@ -1,0 +1,42 @@
+"""Forked shares: every share's result comes back in order, and a child's error is raised here."""
+
+import pytest
+
+from reportcard import stages
+from reportcard.parallel import fork_shares, workers
+
+
+def test_each_share_runs_once_and_results_come_back_in_order():
+    assert fork_shares(lambda share, count: (share, count), 3) == [(0, 3), (1, 3), (2, 3)]
+    assert 1 <= workers() <= 2
+
+
+def test_stage_seconds_of_a_child_are_counted_here():
+    stages.reset()
+
+    def work(share, count):
+        stages.seconds["pages"] += 1.0 + share
+        return share
+
+    assert fork_shares(work, 2) == [0, 1]
+    assert stages.seconds["pages"] == pytest.approx(3.0)
+
+
+def test_an_error_in_a_child_is_raised_with_its_traceback():
+    def work(share, count):
+        if share == 1:
+            raise ValueError("bad ward")
+        return share
+
+    with pytest.raises(RuntimeError, match="bad ward"):
+        fork_shares(work, 2)
+
+
+def test_an_error_here_still_collects_the_children():
+    def work(share, count):
+        if share == 0:
+            raise KeyError("here")
+        return list(range(100_000))  # more than a pipe holds: the child must not be left waiting
+
+    with pytest.raises(KeyError):
+        fork_shares(work, 2)
