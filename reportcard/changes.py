@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dataset import Dataset
 from .provenance import DataVersion, data_version
 
 KEY = ["indicator_id", "area_code", "breakdown", "period"]
@@ -97,6 +98,28 @@ def read_snapshot(read: Reader) -> Snapshot:
     observations = _csv(_resource_file(read, "indicators", "observations"), [*KEY, "value"])
     observations["breakdown"] = observations["breakdown"].replace("", "all")
     observations["value"] = pd.to_numeric(observations["value"], errors="coerce")
+    return Snapshot(
+        dict(zip(indicators["id"], zip(indicators["title"], places, strict=True), strict=True)),
+        dict(zip(targets["id"], targets["indicator_id"], strict=True)),
+        observations.drop_duplicates(KEY, keep="last"),
+    )
+
+
+def dataset_snapshot(dataset: Dataset) -> Snapshot:
+    """The snapshot of data already validated and loaded: the same as `read_snapshot` of its files, without reading them again."""
+    def table(package: str, resource: str, columns: list[str]) -> pd.DataFrame:
+        frame = dataset.frame(package, resource)
+        if frame is None:
+            return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+        return pd.DataFrame({c: frame[c].astype(object).fillna("").astype(str) if c in frame else "" for c in columns})
+
+    indicators = table("indicators", "indicators", ["id", "title", "decimals"])
+    places = pd.to_numeric(indicators["decimals"], errors="coerce").fillna(1).astype(int)
+    targets = table("targets", "targets", ["id", "indicator_id"])
+    observations = table("indicators", "observations", KEY)
+    observations["breakdown"] = observations["breakdown"].replace("", "all")
+    frame = dataset.frame("indicators", "observations")
+    observations["value"] = frame["value"].to_numpy(dtype=float, na_value=np.nan) if frame is not None else np.array([], dtype=float)
     return Snapshot(
         dict(zip(indicators["id"], zip(indicators["title"], places, strict=True), strict=True)),
         dict(zip(targets["id"], targets["indicator_id"], strict=True)),
@@ -185,15 +208,16 @@ def _commits(folder: Path, depth: int) -> list[tuple[str, str, str]]:
 
 
 def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH, previous: Path | None = None,
-            cache: Path | None = None) -> list[Release]:
+            cache: Path | None = None, snapshot: Snapshot | None = None) -> list[Release]:
     """The releases of the data, newest first: this version, then up to `depth` earlier commits.
 
     With `previous` (a folder of the previously published data) there is exactly one comparison.
-    Snapshots are kept in `cache` by version id, so each commit is read from git once.
+    Snapshots are kept in `cache` by version id, so each commit is read from git once; `snapshot`
+    is this version's, when the build has it already (`dataset_snapshot`).
     """
     folder = folder.resolve()
     current = current or data_version(folder)  # the build already knows it (a content hash reads every file)
-    snapshot = stored_snapshot(cache, current.id, folder_reader(folder))
+    snapshot = snapshot if snapshot is not None else stored_snapshot(cache, current.id, folder_reader(folder))
     if previous is not None:
         return [_release(current, "This version", snapshot, read_snapshot(folder_reader(previous)))]
     commits = _commits(folder, depth + 1)

