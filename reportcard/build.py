@@ -28,30 +28,25 @@ class BuildRefused(Exception):
 
 
 @dataclass
-class BuildResult:
+class CacheUse:
+    """How much of a build came from the caches; the Pelican plugin hands it back (it cannot return values)."""
+
+    charts_rendered: int = 0
+    charts_reused: int = 0
+    groups_made: int = 0
+    groups_reused: int = 0
+    search_reused: bool = False
+
+
+@dataclass(kw_only=True)
+class BuildResult(CacheUse):
     report: ValidationReport
     pages: int
-    charts_rendered: int = 0
-    charts_reused: int = 0
-    groups_made: int = 0
-    groups_reused: int = 0
-    search_reused: bool = False
-
-
-@dataclass
-class PluginOutcome:
-    """What the Pelican plugin hands back (it cannot return values): how much came from the caches."""
-
-    charts_rendered: int = 0
-    charts_reused: int = 0
-    groups_made: int = 0
-    groups_reused: int = 0
-    search_reused: bool = False
 
 
 #: The validated data of the build in progress, handed to the Pelican plugin (which cannot take arguments).
 current: tuple[ValidationReport, Dataset] | None = None
-outcome = PluginOutcome()
+outcome = CacheUse()
 
 
 def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file: Path | None = None, settings: dict | None = None,
@@ -61,7 +56,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     With `archive`, the finished site is also zipped there: it opens from the unzipped folder with no server.
     """
     global current, outcome
-    outcome = PluginOutcome()
+    outcome = CacheUse()
     stages.reset()
     cache = Path((settings or {}).get("REPORTCARD_CACHE") or ROOT / ".cache")
     with stages.timed("load+validate"):
@@ -84,8 +79,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         raise
     finally:
         current = None
-    return BuildResult(report, pages, outcome.charts_rendered, outcome.charts_reused, outcome.groups_made, outcome.groups_reused,
-                       outcome.search_reused)
+    return BuildResult(report=report, pages=pages, **vars(outcome))
 
 
 def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> None:

@@ -120,7 +120,7 @@ class ReportCardGenerator(Generator):
         finally:
             search.cancel()
         written.pages.sweep()
-        build.outcome = build.PluginOutcome(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused)
+        build.outcome = build.CacheUse(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused)
 
     def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
         """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
