@@ -174,17 +174,17 @@ def indicator_figures(model: Model, indicator: Indicator) -> pd.DataFrame:
     most of the time of an indicator page.
     """
     rows = model.indicator_rows(indicator.id)
-    codes = rows["area_code"].astype(str).reset_index(drop=True)
-    periods = rows["period"].astype(str).reset_index(drop=True)
-    ends = {p: model.period(p) for p in periods.unique()}
 
     def column(name: str) -> pd.Series:
         return rows[name].reset_index(drop=True) if name in rows else pd.Series([None] * len(rows), dtype=object)
 
+    codes, periods, breakdowns = (column(name).astype(str) for name in ("area_code", "period", "breakdown"))
+    ends = {p: model.period(p) for p in periods.unique()}
+
     figures = pd.DataFrame({
         "area_code": codes,
         "area": codes.map({c: a.name for c, a in model.areas.items()}).fillna(codes),
-        "breakdown": rows["breakdown"].astype(str).reset_index(drop=True),
+        "breakdown": breakdowns,
         "period": periods,
         "value": column("value").astype(float),
         "lower": column("lower_ci").astype(float),
@@ -192,7 +192,7 @@ def indicator_figures(model: Model, indicator: Indicator) -> pd.DataFrame:
         "status": column("status").astype(object).fillna(""),
         "note": column("note").astype(object).fillna(""),
         "is_ward": codes.map({c: a.is_ward for c, a in model.areas.items()}).fillna(False).astype(bool),
-        "_other": rows["breakdown"].astype(str).reset_index(drop=True) != ALL,
+        "_other": breakdowns != ALL,
         "_end": periods.map({p: period.end.toordinal() if period else 0 for p, period in ends.items()}),
     })
     figures = figures.sort_values(["area", "area_code", "_other", "breakdown", "_end", "period"], kind="stable")
