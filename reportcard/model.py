@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -100,9 +101,11 @@ class Indicator:
         return 1 if self.decimals is None else int(self.decimals)
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One published value for an area and period, with its interval and status."""
+class Figure(NamedTuple):
+    """One published value for an area and period, with its interval and status.
+
+    A named tuple, not a frozen dataclass: an England build makes millions and this is twice as quick to make.
+    """
 
     period: str
     value: float | None
