@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from .measures import rounded
 from .model import Indicator
 
@@ -33,6 +35,14 @@ def interval(lower: float | None, upper: float | None, indicator: Indicator) -> 
     if lower is None or upper is None:
         return ""
     return f"{number(lower, indicator.places)} to {number(upper, indicator.places)}"
+
+
+def verdict_html(verdict) -> Markup:
+    """A judgement as words with its text symbol (colour, from the class, only repeats them)."""
+    return _VERDICT.format(verdict.key, verdict.symbol, verdict.label)
+
+
+_VERDICT = Markup('<span class="verdict verdict-{}"><span class="symbol" aria-hidden="true">{}</span> {}</span>')
 
 
 def words(identifier: str | None) -> str:
