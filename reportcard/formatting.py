@@ -45,6 +45,19 @@ def verdict_html(verdict) -> Markup:
 _VERDICT = Markup('<span class="verdict verdict-{}"><span class="symbol" aria-hidden="true">{}</span> {}</span>')
 
 
+def strip_html(placing, ward_name: str) -> Markup:
+    """Where a ward sits among its council's wards, as a dot on a bar (the words are beside it)."""
+    if not placing:
+        return Markup("")
+    return _STRIP.format(ward_name, placing.words, placing.peers, f"{placing.position * 100:.1f}")
+
+
+_STRIP = Markup('<div class="strip" role="img" aria-label="{} is in the {} of {} wards">\n'
+                '  <span class="strip-bar"><span class="strip-dot" style="left: {}%"></span></span>\n'
+                '  <span class="strip-ends" aria-hidden="true"><span>lowest</span><span>highest</span></span>\n'
+                '</div>\n')
+
+
 def words(identifier: str | None) -> str:
     """An enum value as words for people: 'higher_is_better' -> 'higher is better'."""
     return (identifier or "").replace("_", " ")

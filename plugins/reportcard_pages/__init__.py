@@ -75,7 +75,8 @@ class ReportCardGenerator(Generator):
             releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None,
                                Path(settings["REPORTCARD_CACHE"]) / "snapshots", dataset_snapshot(dataset))
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
-        shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval, verdict=fmt.verdict_html)
+        shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval, verdict=fmt.verdict_html,
+                      strip=fmt.strip_html)
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
         data_dataset = {
             "name": f"{settings['SITENAME']}: all data",
