@@ -6,9 +6,9 @@ and partners by name, not for figures. So a commit that changes figures changes 
 text, and the last index is copied instead of crawling thousands of pages again.
 
 `indexed_print` works out, from a page's HTML, a digest of everything Pagefind could read: the
-page minus the regions it is told to skip, plus metadata and images wherever they are. Each cut ends at the first closing tag of its kind, so
-with nested elements it removes less than Pagefind skips, never more: the print may change when
-the index would not, but never the other way round.
+page minus the regions it is told to skip, plus metadata and images wherever they are. Each cut
+ends at the first closing tag of its kind, so with nested elements it removes less than Pagefind
+skips, never more: the print may change when the index would not, but never the other way round.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Stages: load (reading CSVs), validate (the rest of validation), measures (model, views, chart
 specs: the domain work), pages (templates rendered and written), downloads (CSVs, packages, zip),
 changes (change log and feeds), charts (SVG rendering or reuse), search (Pagefind index).
+Seconds spent in forked page workers are added in (`parallel.fork_shares`), so with two workers the
+stages add up to more than the wall-clock time.
 """
 
 from __future__ import annotations
