@@ -50,7 +50,8 @@ validate: $(STAMP)
 ## Benchmarks (JSON into bench-results/): validation at 3.5M rows, then the whole build at demo and England scale
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py
-	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_build.py --scale demo --repeat 3 --output bench-results/build-demo.json
+	$(BIN)/python scripts/bench_build.py --scale england --repeat 1 --output bench-results/build-england.json
 
 ## Screenshots of a ward card (desktop, phone, print) into screenshots/
 screenshots: site system
