@@ -87,7 +87,8 @@ def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> 
     from pelican.settings import read_settings
 
     settings = read_settings(str(settings_file), override={
-        "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False, **extra,
+        "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False,
+        "REPORTCARD_SETTINGS_FILE": str(settings_file), **extra,  # its code (a Jinja filter, say) is part of every page's key
     })
     Pelican(settings).run()
 

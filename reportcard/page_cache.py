@@ -95,7 +95,8 @@ def files_digest(paths: Iterable[Path], root: Path) -> str:
 
 #: Settings that say where things are, not what pages show.
 #: (Commentary is read per ward, into that ward's key.)
-_PLACES = {"OUTPUT_PATH", "REPORTCARD_DATA", "REPORTCARD_CACHE", "REPORTCARD_PREVIOUS", "REPORTCARD_COMMENTARY", "PATH", "THEME", "PLUGIN_PATHS"}
+_PLACES = {"OUTPUT_PATH", "REPORTCARD_DATA", "REPORTCARD_CACHE", "REPORTCARD_PREVIOUS", "REPORTCARD_COMMENTARY", "REPORTCARD_SETTINGS_FILE",
+           "PATH", "THEME", "PLUGIN_PATHS"}
 
 
 def _plain(value: object) -> bool:
@@ -109,10 +110,11 @@ def _plain(value: object) -> bool:
 
 
 def site_digest(dataset: Dataset, settings: dict, code: list[Path]) -> str:
-    """Everything every page may read: code and templates, settings, and every data file but the observations."""
+    """Everything every page may read: code, templates and the settings file, settings, and every data file but the observations."""
     observations = dataset.resource_path("indicators", "observations")
     data_files = [p for p in dataset.folder.rglob("*") if p.is_file() and p != observations and ".git" not in p.relative_to(dataset.folder).parts]
-    code_files = [p for root in code + [Path(settings["THEME"])] for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    roots = code + [Path(settings["THEME"])] + ([Path(settings["REPORTCARD_SETTINGS_FILE"])] if settings.get("REPORTCARD_SETTINGS_FILE") else [])
+    code_files = [p for root in roots for p in (root.rglob("*") if root.is_dir() else [root]) if p.is_file() and "__pycache__" not in p.parts]
     shown = {k: v for k, v in sorted(settings.items()) if k not in _PLACES and _plain(v)}
     return _sha(files_digest(data_files, dataset.folder), hashlib.sha256(b"".join(
         p.as_posix().encode() + b"\0" + p.read_bytes() for p in sorted(code_files))).hexdigest(),

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from reportcard.build import BuildResult, build_site
-from reportcard.page_cache import TOKENS, Bundle, PageCache, PlaceholderVersion, placeholder_version, stamp, stamp_values
+from reportcard.page_cache import TOKENS, Bundle, PageCache, PlaceholderVersion, placeholder_version, site_digest, stamp, stamp_values
 from reportcard.provenance import DataVersion
+from reportcard.validate import validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAFFORD = "E08000009"
@@ -139,3 +140,15 @@ def test_a_damaged_bundle_counts_as_missing(tmp_path):
     (tmp_path / "cd" / f"cd{'0' * 62}.json").write_text('{"texts": {}}', encoding="utf-8")
     assert cache.get("ab" + "0" * 62) is None and cache.get("cd" + "0" * 62) is None
     assert (cache.hits, cache.misses) == (1, 2)
+
+
+def test_the_settings_file_is_part_of_every_key(tmp_path):
+    """A function in pelicanconf.py (a Jinja filter, say) is not a plain setting, so the file itself is hashed."""
+    _, dataset = validate_folder(ROOT / "data")
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text("SITENAME = 'x'\n", encoding="utf-8")
+    settings = {"THEME": str(ROOT / "theme"), "SITENAME": "x", "REPORTCARD_SETTINGS_FILE": str(conf)}
+    before = site_digest(dataset, settings, [])
+    assert site_digest(dataset, {**settings, "OUTPUT_PATH": "/elsewhere"}, []) == before  # where things go is not what pages show
+    conf.write_text("SITENAME = 'x'\n\ndef shout(text):\n    return text.upper()\n", encoding="utf-8")
+    assert site_digest(dataset, settings, []) != before
