@@ -13,7 +13,9 @@ import re
 
 import pandas as pd
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: An unsigned number as spreadsheets read one (also used by `published.safe_csv`'s quick scan).
+NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(rf"^[+-]?{NUMBER}$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -78,15 +79,8 @@ def _sha(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def frame_digest(frame: pd.DataFrame | None) -> str:
-    if frame is None:
-        return "none"
-    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    return _sha(list(frame.columns), list(frame.dtypes.astype(str)), rows.tobytes())
-
-
 def files_digest(paths: Iterable[Path], root: Path) -> str:
-    """Relative path and bytes of each file: the code and templates a page is made with."""
+    """Relative path and bytes of each file, in sorted order: the same files give the same digest wherever they are."""
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -113,12 +107,11 @@ def site_digest(dataset: Dataset, settings: dict, code: list[Path]) -> str:
     """Everything every page may read: code, templates and the settings file, settings, and every data file but the observations."""
     observations = dataset.resource_path("indicators", "observations")
     data_files = [p for p in dataset.folder.rglob("*") if p.is_file() and p != observations and ".git" not in p.relative_to(dataset.folder).parts]
-    roots = code + [Path(settings["THEME"])] + ([Path(settings["REPORTCARD_SETTINGS_FILE"])] if settings.get("REPORTCARD_SETTINGS_FILE") else [])
+    roots = [Path(r).resolve() for r in [*code, settings["THEME"], settings.get("REPORTCARD_SETTINGS_FILE")] if r]
     code_files = [p for root in roots for p in (root.rglob("*") if root.is_dir() else [root]) if p.is_file() and "__pycache__" not in p.parts]
     shown = {k: v for k, v in sorted(settings.items()) if k not in _PLACES and _plain(v)}
-    return _sha(files_digest(data_files, dataset.folder), hashlib.sha256(b"".join(
-        p.as_posix().encode() + b"\0" + p.read_bytes() for p in sorted(code_files))).hexdigest(),
-        json.dumps(shown, sort_keys=True, default=str))
+    return _sha(files_digest(data_files, dataset.folder), files_digest(code_files, Path(os.path.commonpath(code_files))),
+                json.dumps(shown, sort_keys=True, default=str))
 
 
 def _sums(groups: np.ndarray, hashes: np.ndarray, size: int) -> np.ndarray:
@@ -270,10 +263,9 @@ class PageCache:
 
     def add(self, other: PageCache) -> None:
         """Count in what another process's cache (the same folder) used."""
-        if other is not self:
-            self.used |= other.used
-            self.hits += other.hits
-            self.misses += other.misses
+        self.used |= other.used
+        self.hits += other.hits
+        self.misses += other.misses
 
     def sweep(self) -> int:
         """Remove groups this build did not use (old versions of changed pages). Returns how many."""

@@ -122,13 +122,12 @@ def _link(source: str, target: str) -> None:
 class SearchIndexing:
     """Pagefind started in the background (it reads only the pages, so charts can render meanwhile), or the kept index copied."""
 
-    def __init__(self, site: Path, key: str | None = None, cache: Path | None = None):
+    def __init__(self, site: Path, key: str, cache: Path):
         """Result links keep index.html so they also work on hosts that do not serve folder indexes."""
         self.site, self.key, self.cache = site, key, cache
-        self.kept = cache / key if cache is not None and key else None
         self.process = None
-        if self.kept is not None and self.kept.is_dir():
-            shutil.copytree(self.kept, site / "pagefind", copy_function=_link)
+        if (cache / key).is_dir():
+            shutil.copytree(cache / key, site / "pagefind", copy_function=_link)
         else:
             self.process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), *_COMMAND],
                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -137,20 +136,18 @@ class SearchIndexing:
     def reused(self) -> bool:
         return self.process is None
 
-    def finish(self) -> bool:
-        """Wait for Pagefind and keep its index under the key; returns whether the kept index was reused."""
+    def finish(self) -> None:
+        """Wait for Pagefind and keep its index under the key (one index is enough: the last one)."""
         if self.process is None:
-            return True
+            return
         out, err = self.process.communicate()
         if self.process.returncode != 0:
             raise RuntimeError(f"search indexing failed: {err or out}")
-        if self.kept is not None:
-            for old in self.cache.iterdir() if self.cache.is_dir() else []:  # one index is enough: the last one
-                shutil.rmtree(old, ignore_errors=True)
-            partial = self.cache / f".{self.key}.partial"
-            shutil.copytree(self.site / "pagefind", partial)
-            partial.rename(self.kept)
-        return False
+        for old in self.cache.iterdir() if self.cache.is_dir() else []:
+            shutil.rmtree(old, ignore_errors=True)
+        partial = self.cache / f".{self.key}.partial"
+        shutil.copytree(self.site / "pagefind", partial)
+        partial.rename(self.cache / self.key)
 
     def cancel(self) -> None:
         if self.process is not None and self.process.poll() is None:
