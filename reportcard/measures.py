@@ -8,10 +8,12 @@ tested one case at a time. A judgement always carries words and a symbol, never 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .model import Figure
 
@@ -30,7 +32,13 @@ class Verdict:
 
 def rounded(value: float, places: int) -> Decimal:
     """Round half away from zero at the stated precision, the same on pages and in downloads."""
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _quantized(repr(value), places)
+
+
+@lru_cache(maxsize=1 << 16)
+def _quantized(text: str, places: int) -> Decimal:
+    """Kept by the written number (so -0.0 stays apart from 0.0): an England site rounds two million figures, few distinct."""
+    return Decimal(text).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _intervals_overlap(a: Figure, b: Figure) -> bool:
@@ -208,13 +216,13 @@ class Placing:
 
 def placing(value: float | None, peer_values: list[float | None]) -> Placing | None:
     """Fifths by value, not a league table: ties share the mid-rank, so equal values share a fifth."""
-    values = [v for v in peer_values if v is not None and not math.isnan(v)]
+    values = sorted(v for v in peer_values if v is not None and not math.isnan(v))
     if value is None or len(values) < 5:
         return None
-    below = sum(v < value for v in values)
-    equal = sum(v == value for v in values)
+    below = bisect_left(values, value)
+    equal = bisect_right(values, value) - below
     mid_rank = below + (equal + 1) / 2  # 1-based rank, ties averaged
     quintile = min(5, max(1, math.ceil(5 * mid_rank / len(values))))
-    low, high = min(values), max(values)
+    low, high = values[0], values[-1]
     position = 0.5 if high == low else (value - low) / (high - low)
     return Placing(quintile, FIFTHS[quintile - 1], position, len(values))

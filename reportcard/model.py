@@ -347,12 +347,26 @@ class Model:
             columns[name] = (coded.codes, [str(c) for c in coded.categories])
         return columns
 
+    @cached_property
+    def _period_order(self) -> tuple[np.ndarray, list[tuple[date | None, date | None, str | None]]]:
+        """For each distinct period text (by its code in `_figure_columns`): its rank oldest first, and its start, end and kind."""
+        texts = self._figure_columns["period"][1]
+        parsed = [self.period(text) for text in texts]
+        ranks = np.empty(len(texts), dtype=np.int64)
+        spans = [(p.start, p.end, p.kind) if p else (None, None, None) for p in parsed]
+        by_age = sorted(range(len(texts)), key=lambda i: (spans[i][1] or date.min, spans[i][0] or date.min, texts[i]))
+        ranks[by_age] = np.arange(len(texts))
+        return ranks, spans
+
     def _series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> tuple[Figure, ...]:
-        """Every figure for one area, oldest first (by period end, then start)."""
+        """Every figure for one area, oldest first (by period end, then start, then text)."""
         positions = self._series_index.get((indicator_id, area_code, breakdown))
         if positions is None:
             return ()
         columns = self._figure_columns
+        ranks, spans = self._period_order
+        period_codes, period_texts = columns["period"]
+        positions = positions[np.argsort(ranks[period_codes[positions]], kind="stable")]
 
         def numbers(name: str) -> list[float | None]:
             return [None if v != v else v for v in columns[name][0][positions].tolist()]
@@ -361,13 +375,11 @@ class Model:
             codes, categories = columns[name]
             return [None if c < 0 else categories[c] for c in codes[positions].tolist()]
 
-        figures = []
-        for text, value, lower, upper, status, note in zip(texts("period"), numbers("value"), numbers("lower_ci"), numbers("upper_ci"),
-                                                             texts("status"), texts("note"), strict=True):
-            period = self.period(text)
-            figures.append(Figure(period=text, value=value, lower=lower, upper=upper, status=status, note=note,
-                                  start=period.start if period else None, end=period.end if period else None, kind=period.kind if period else None))
-        return tuple(sorted(figures, key=lambda f: (f.end or date.min, f.start or date.min, f.period)))
+        return tuple(
+            Figure(period_texts[code], value, lower, upper, status, note, *spans[code])
+            for code, value, lower, upper, status, note in zip(period_codes[positions].tolist(), numbers("value"), numbers("lower_ci"),
+                                                               numbers("upper_ci"), texts("status"), texts("note"), strict=True)
+        )
 
     def indicator_rows(self, indicator_id: str) -> pd.DataFrame:
         positions = self._indicator_index.get(indicator_id)

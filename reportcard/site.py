@@ -361,7 +361,8 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
         })
 
     yield Group(None, home)
-    for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: a.code):
+    # A council's wards one after another: a ward's placing reads every sibling's figures, which stay cached for their own cards.
+    for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: (a.parent_code or "", a.code)):
         yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir))
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:

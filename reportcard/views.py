@@ -75,13 +75,15 @@ class Views:
     def __init__(self, model: Model):
         self.model = model
         self._peer_values: dict[tuple[str, str, str], dict[str, float | None]] = {}
+        self._benchmark_areas: dict[str, list[Area]] = {}
 
     # -- indicators on an area's page ---------------------------------------------------------
     def benchmark_areas(self, area: Area) -> list[Area]:
-        """The council(s) an area sits in (district and county in a two-tier area), then its country."""
-        benchmarks = self.model.councils_of(area)
-        country = self.model.country_of(area)
-        return benchmarks + ([country] if country and country.code != area.code else [])
+        """The council(s) an area sits in (district and county in a two-tier area), then its country (asked once a line)."""
+        if area.code not in self._benchmark_areas:
+            country = self.model.country_of(area)
+            self._benchmark_areas[area.code] = self.model.councils_of(area) + ([country] if country and country.code != area.code else [])
+        return self._benchmark_areas[area.code]
 
     def peer_values(self, indicator_id: str, council: Area, period: str) -> dict[str, float | None]:
         """Every current ward of a council in one period: the peers a ward is placed among."""

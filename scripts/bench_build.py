@@ -6,8 +6,9 @@ For each scale (the demo council, and England from scripts/build_england_data.py
   council indicator changed   every value of one indicator without ward figures +0.1 (its page, council pages)
   ward indicator changed      every value of one ward-level indicator +0.1 (every ward card shows it)
 Floors, for the same work, so the results are ratios that hold on a noisy machine:
-  (a) jinja     every page template rendered with plain Jinja2 and written to disk, as many pages as the build wrote
-                (a fixed small context per page: the cost of templating and writing, with no data work)
+  (a) jinja     every page the build makes, rendered with its own template by Jinja2 and written to disk, in the
+                same number of forked processes; each page's context is made first, untimed, so this is the cost
+                of templating and writing with no data work
   (b) vl-convert  the build's chart specs rendered to SVG by vl-convert alone, in the same number of
                 spawn workers, no cache and no project code
 The old site is removed in the background once the new one is live; the benchmark waits for that
@@ -54,19 +55,52 @@ def run_build(data: Path, output: Path, cache: Path) -> dict:
             "groups_made": result.groups_made, "groups_reused": result.groups_reused, "search_index_reused": result.search_reused}
 
 
-def jinja_floor(site: Path, pages: int, scratch: Path) -> float:
-    """Render the theme's page templates with plain Jinja2 `pages` times, cycling through them, and write each."""
-    import jinja2
+def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
+    """Every page the build makes from the data, rendered with its own template and written, timing only that.
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"), autoescape=True)
-    template = env.get_template("page.html")
-    context = {"SITENAME": "Bench", "SITEURL": "..", "page": {"title": "A page", "content": "<p>" + "Figures. " * 400 + "</p>"},
-               "data_version": {"short": "0" * 12, "kind": "content hash", "date": None, "id": "0"}, "validation": {"errors": [], "warnings": []}}
-    scratch.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    for i in range(pages):
-        (scratch / f"{i}.html").write_text(template.render(context), encoding="utf-8")
-    return time.perf_counter() - start
+    The pages' contexts (the domain work) are made first, untimed, in the same forked processes the
+    build shares pages between; the floor is the slower process's render-and-write time. The few
+    site-wide pages made outside `site_groups` (data, contract, validation, changes, search) are left out.
+    """
+    from pelican.settings import read_settings
+
+    from reportcard import build
+    from reportcard.model import build_model, load_boundaries
+    from reportcard.parallel import fork_shares
+    from reportcard.render import write_file
+    from reportcard.site import CHART_COUNCILS_LIMIT, Page, site_groups
+    from reportcard.validate import validate_folder
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from reportcard_pages import ReportCardGenerator
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"OUTPUT_PATH": str(scratch), "REPORTCARD_DATA": str(data),
+                                                                      "REPORTCARD_CACHE": str(cache)})
+    build.current = validate_folder(data, cache=cache / "verdicts")
+    try:
+        generator = ReportCardGenerator(context=settings.copy(), settings=settings, path=settings["PATH"], theme=settings["THEME"],
+                                        output_path=str(scratch))
+        generator.generate_context()
+    finally:
+        build.current = None
+    model = build_model(generator.dataset, load_boundaries(generator.dataset))
+    render_page = generator.page_renderer(generator.page_context(model))
+    groups = list(site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), CHART_COUNCILS_LIMIT))
+
+    def share(number: int, count: int) -> tuple[float, int]:
+        spent, pages = 0.0, 0
+        for index, group in enumerate(groups):
+            if (group.key is None and number != 0) or (group.key is not None and index % count != number):
+                continue
+            for page in [item for item in group.make() if isinstance(item, Page)]:
+                start = time.perf_counter()
+                write_file(scratch / page.path, render_page(page))
+                spent += time.perf_counter() - start
+                pages += 1
+        return spent, pages
+
+    shares = fork_shares(share)
+    return max(seconds for seconds, _ in shares), sum(pages for _, pages in shares)
 
 
 def _svg(text: str) -> str:
@@ -121,7 +155,9 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
                 changed = tmp / change
                 results["changed_indicator"][change] = change_one_indicator(data, changed, ward_level=change.startswith("ward"))
                 results[change].append(run_build(changed, tmp / "site", cache))
-            results["floor_jinja"].append(round(jinja_floor(tmp / "site", results["cold"][-1]["pages"], tmp / "jinja"), 3))
+            seconds, pages = jinja_floor(data, tmp / "jinja", cache)
+            results["floor_jinja"].append(round(seconds, 3))
+            results["floor_jinja_pages"] = pages
             seconds, charts = vl_convert_floor(tmp / "site", workers)
             results["floor_vl_convert"].append(round(seconds, 3))
             results["charts"] = charts

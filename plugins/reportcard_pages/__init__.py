@@ -1,7 +1,7 @@
 """Pelican plugin: writes the report card pages from the validated data. All domain logic is in `reportcard`."""
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from itertools import chain
@@ -75,8 +75,7 @@ class ReportCardGenerator(Generator):
             releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None,
                                Path(settings["REPORTCARD_CACHE"]) / "snapshots", dataset_snapshot(dataset))
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
-        shared = dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval, verdict=fmt.verdict_html,
-                      strip=fmt.strip_html)
+        shared = self.page_context(model)
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
         data_dataset = {
             "name": f"{settings['SITENAME']}: all data",
@@ -123,12 +122,13 @@ class ReportCardGenerator(Generator):
         written.pages.sweep()
         build.outcome = build.CacheUse(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused)
 
-    def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
-        """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
-        settings, version = self.settings, self.context["data_version"]
-        with timed("measures"):
-            prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
-        shared = dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"])
+    def page_context(self, model) -> dict:
+        """What every page template is given besides its own context."""
+        return dict(self.context, **URLS, model=model, fmt_number=fmt.number, fmt_interval=fmt.interval, verdict=fmt.verdict_html,
+                    strip=fmt.strip_html)
+
+    def page_renderer(self, shared: dict) -> Callable[[Page], str]:
+        """Renders one page with its template (the benchmark's Jinja floor renders through this too, untimed context aside)."""
 
         def render_page(page: Page) -> str:
             context = dict(shared, **page.context, page_path=page.path, canonical=absolute(shared["public_url"], page.path),
@@ -137,6 +137,14 @@ class ReportCardGenerator(Generator):
                 context["jsonld"] = self._jsonld(page.path, page.context["dataset"], context["data_version"])
             return self.get_template(page.template).render(context)
 
+        return render_page
+
+    def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
+        """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
+        settings, version = self.settings, self.context["data_version"]
+        with timed("measures"):
+            prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
+        render_page = self.page_renderer(dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"]))
         return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
                            render_page, renderer_version())
 
