@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportcard.search import _cut, _cut_ignored, _tags_with, indexed_print
+from reportcard.search import _COMMAND, _cut, _cut_ignored, _tags_with, indexed_print, search_input
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WORDS = st.text(alphabet="abc 123.,%", max_size=12)
 
@@ -54,3 +60,41 @@ def test_images_and_metadata_count_even_inside_skipped_parts():
 
 def test_pages_without_an_indexed_body_are_not_printed():
     assert indexed_print("<main><h1>Home</h1></main>") is None
+
+
+def test_search_input_empties_skipped_regions_but_keeps_what_pagefind_records_there():
+    page = ('<main data-pagefind-body><h1>Ward</h1>'
+            '<table><tr><td><table><tr><td>inner</td></tr></table>tail</td></tr></table>'  # nested: cut to the outer end
+            '<figure id="chart-a"><h3 id="t">Chart</h3><img src="a.svg" alt="5%"><p>words</p></figure>'
+            '<div class="x" data-pagefind-ignore><div>one</div><span data-pagefind-meta="m:v">two</span></div>'
+            '<details><summary>Numbers</summary>1.0</details><tablet>kept</tablet><p>after</p></main>')
+    assert search_input(page) == (
+        '<main data-pagefind-body><h1>Ward</h1><table></table>'
+        '<figure id="chart-a"><h3 id="t"></h3><img src="a.svg" alt="5%"></figure>'
+        '<div class="x" data-pagefind-ignore><span data-pagefind-meta="m:v"></span></div>'
+        '<details></details><tablet>kept</tablet><p>after</p></main>')
+
+
+def test_search_input_leaves_a_region_that_does_not_close():
+    page = "<main data-pagefind-body><p>a</p><table><tr><td>1</td></tr><p>b</p></main>"
+    assert search_input(page) == page
+
+
+@given(pages())
+def test_search_input_removes_no_text_pagefind_indexes(page):
+    html, indexed = page
+    assert search_input(html).replace("<table class='t'></table>", "").replace("<details class='t'></details>", "").replace(
+        '<div class="x" data-pagefind-ignore></div>', "") == indexed
+
+
+def test_the_built_index_is_the_one_pagefind_makes_from_the_whole_pages(tmp_path):
+    """The build gives Pagefind search inputs of the indexed pages only; a crawl of the whole site makes the same bytes."""
+    from reportcard.build import build_site
+
+    site = tmp_path / "site"
+    build_site(ROOT / "data", site, settings={"REPORTCARD_CACHE": str(tmp_path / "cache")})
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(tmp_path / "crawled"), *_COMMAND],
+                   check=True, capture_output=True)
+    built, crawled = ({p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+                      for folder in (site / "pagefind", tmp_path / "crawled"))
+    assert len(built) > 10 and built == crawled

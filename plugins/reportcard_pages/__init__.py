@@ -111,7 +111,7 @@ class ReportCardGenerator(Generator):
             write_file(output / "sitemap.xml", sitemap_xml(public_url, written.html + content_pages, version.date))
         cache = Path(settings["REPORTCARD_CACHE"])
         with timed("search"):
-            search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search")
+            search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search", list(written.search))
         try:
             with timed("charts"):  # while Pagefind indexes the pages
                 charts = render_svgs(written.svgs, written.specs, output, cache / "charts")
