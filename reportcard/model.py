@@ -386,8 +386,16 @@ class Model:
         return self.observations.iloc[positions] if positions is not None else self.observations.iloc[0:0]
 
     def breakdowns(self, indicator_id: str) -> list[str]:
-        rows = self.indicator_rows(indicator_id)
-        return sorted(set(rows["breakdown"].astype(str)) - {ALL}) if len(rows) else []
+        return self._breakdowns.get(indicator_id, [])
+
+    @cached_property
+    def _breakdowns(self) -> dict[str, list[str]]:
+        """Each indicator's breakdowns besides all (asked for on every page that lists its figures)."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for indicator_id, _, breakdown in self._series_index:
+            if breakdown != ALL:
+                found[indicator_id].add(str(breakdown))
+        return {indicator_id: sorted(breakdowns) for indicator_id, breakdowns in found.items()}
 
     def latest_period(self, indicator_id: str, area_codes: list[str], breakdown: str = ALL) -> str | None:
         """The most recent period with a figure for any of these areas: the period a comparison is made in."""

@@ -234,7 +234,9 @@ class Bundle:
 
 
 class PageCache:
-    """One JSON file per group key. Keys used by a build are remembered so `sweep` can drop the rest."""
+    """One file per group key: a JSON line (each text's path and length, the SVG keys, the search prints), then
+    the texts one after another. JSON-escaping 40 KB of HTML was most of the time of keeping a page; this is
+    slicing. Keys used by a build are remembered so `sweep` can drop the rest."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -242,13 +244,20 @@ class PageCache:
         self.hits = self.misses = 0
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}.bundle"
 
     def get(self, key: str) -> Bundle | None:
         self.used.add(key)
         try:
-            stored = json.loads(self._path(key).read_text(encoding="utf-8"))
-            bundle = Bundle(stored["texts"], stored["svgs"], stored["search"])
+            with open(self._path(key), encoding="utf-8", newline="") as file:  # a carriage return in a page is kept as it is
+                stored = file.read()
+            line = stored.index("\n")
+            header, at, texts = json.loads(stored[:line]), line + 1, {}
+            for path, length in header["lengths"]:
+                texts[path], at = stored[at:at + length], at + length
+            if at != len(stored):
+                raise ValueError("cut short")
+            bundle = Bundle(texts, header["svgs"], header["search"])
         except (OSError, ValueError, KeyError, TypeError):  # missing, cut short, or from an older layout
             self.misses += 1
             return None
@@ -256,10 +265,11 @@ class PageCache:
         return bundle
 
     def put(self, key: str, bundle: Bundle) -> None:
-        """Half a bundle (a build stopped while writing) does not parse, so `get` treats it as missing."""
+        """Half a bundle (a build stopped while writing) is shorter than its header says, so `get` treats it as missing."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(vars(bundle), ensure_ascii=False), encoding="utf-8")
+        header = json.dumps({"lengths": [[p, len(text)] for p, text in bundle.texts.items()], "svgs": bundle.svgs, "search": bundle.search})
+        path.write_text("\n".join([header, "".join(bundle.texts.values())]), encoding="utf-8", newline="")
 
     def add(self, other: PageCache) -> None:
         """Count in what another process's cache (the same folder) used."""
@@ -270,7 +280,7 @@ class PageCache:
     def sweep(self) -> int:
         """Remove groups this build did not use (old versions of changed pages). Returns how many."""
         removed = 0
-        for path in self.folder.glob("*/*.json") if self.folder.is_dir() else []:
+        for path in self.folder.glob("*/*") if self.folder.is_dir() else []:
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
                 removed += 1

@@ -82,9 +82,17 @@ def _svgs(texts: list[str], workers: int) -> list[str]:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write UTF-8 text, making the folders. The site is built into a fresh folder, so nothing is overwritten."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    """Write UTF-8 text, making the folder when it is missing (tried first: a site is 35,000 files in
+    15,000 folders, and `Path.mkdir` then `write_text` took three times as long). The site is built
+    into a fresh folder, so nothing is overwritten."""
+    data = text.encode("utf-8")
+    try:
+        file = open(path, "wb")  # noqa: SIM115 (closed below, once the folder exists)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        file = open(path, "wb")  # noqa: SIM115
+    with file:
+        file.write(data)
 
 
 def chart_texts(chart: Chart) -> dict[str, str]:

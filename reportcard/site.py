@@ -340,6 +340,7 @@ class Group:
 
     key: tuple[str, str] | None
     make: Callable[[], Iterable[Page | Download | Chart]]
+    batch: str | None = None  # groups of one batch (a council's wards) share worked-out figures, so are made in one process
 
 
 def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT) -> Iterator[Group]:
@@ -361,9 +362,10 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
         })
 
     yield Group(None, home)
-    # A council's wards one after another: a ward's placing reads every sibling's figures, which stay cached for their own cards.
+    # A council's wards one after another, in one process: a ward's placing reads every sibling's figures,
+    # which then stay cached for the siblings' own cards.
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: (a.parent_code or "", a.code)):
-        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir))
+        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir), batch=ward.parent_code)
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
         yield Group(("area", area.code), partial(area_page, model, views, area))

@@ -51,18 +51,16 @@ class GroupWriter:
 
     def write(self, groups: Iterable[Group]) -> Written:
         groups = list(groups)
-        shares = fork_shares(lambda share, count: self._write_share(groups, share, count))
+        shares = fork_shares(lambda share, count: self._write_share([g for g, s in zip(groups, _shares(groups, count), strict=True) if s == share]))
         total = shares[0]
         for done in shares[1:]:
             total.add(done)
         total.html.sort()
         return total
 
-    def _write_share(self, groups: list[Group], share: int, count: int) -> Written:
+    def _write_share(self, groups: list[Group]) -> Written:
         done = Written(PageCache(self.cache / "pages"))
-        for number, group in enumerate(groups):
-            if (group.key is None and share != 0) or (group.key is not None and number % count != share):
-                continue
+        for group in groups:
             key = self.prints.key(*group.key) if group.key else None
             bundle = done.pages.get(key) if key else None
             if bundle is None:
@@ -103,3 +101,9 @@ class GroupWriter:
                 bundle.texts.update(chart_texts(item))
                 return {key: spec}
         return {}
+
+
+def _shares(groups: list[Group], count: int) -> list[int]:
+    """Which process makes each group: site-wide ones this one, keyed ones taking turns by batch (or one by one)."""
+    turns: dict[object, int] = {}
+    return [0 if group.key is None else turns.setdefault(group.batch or group.key, len(turns) % count) for group in groups]

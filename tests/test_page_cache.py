@@ -132,14 +132,18 @@ def test_a_value_that_would_need_escaping_is_refused():
 
 
 def test_a_damaged_bundle_counts_as_missing(tmp_path):
-    cache = PageCache(tmp_path)
-    cache.put("ab" + "0" * 62, Bundle({"index.html": "<p>x</p>"}))
-    assert cache.get("ab" + "0" * 62) == Bundle({"index.html": "<p>x</p>"})
-    (tmp_path / "ab" / f"ab{'0' * 62}.json").write_text('{"texts": {"index.html": "<p', encoding="utf-8")
+    cache, key = PageCache(tmp_path), "ab" + "0" * 62
+    kept = Bundle({"index.html": "<p>x\r\ny</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"})
+    cache.put(key, kept)
+    assert cache.get(key) == kept
+    whole = (tmp_path / "ab" / f"{key}.bundle").read_bytes()
+    (tmp_path / "ab" / f"{key}.bundle").write_bytes(whole[:-3])  # a build stopped while writing it
     (tmp_path / "cd").mkdir()
-    (tmp_path / "cd" / f"cd{'0' * 62}.json").write_text('{"texts": {}}', encoding="utf-8")
-    assert cache.get("ab" + "0" * 62) is None and cache.get("cd" + "0" * 62) is None
-    assert (cache.hits, cache.misses) == (1, 2)
+    (tmp_path / "cd" / f"cd{'0' * 62}.bundle").write_text('{"texts": {}}\n', encoding="utf-8")  # an older layout
+    (tmp_path / "ef").mkdir()
+    (tmp_path / "ef" / f"ef{'0' * 62}.bundle").write_bytes(whole + b"more")
+    assert cache.get(key) is None and cache.get("cd" + "0" * 62) is None and cache.get("ef" + "0" * 62) is None
+    assert (cache.hits, cache.misses) == (1, 3)
 
 
 def test_the_settings_file_is_part_of_every_key(tmp_path):
