@@ -327,6 +327,7 @@ class Model:
         # A council's series is asked for once per ward and indicator (as the ward's benchmark), and each
         # ward's once per page it appears on; pages go ward by ward, so a bounded cache keeps the hits.
         self._cached_series = lru_cache(maxsize=4096)(self._series)
+        self._figures_by_period = lru_cache(maxsize=4096)(lambda *key: {f.period: f for f in self._cached_series(*key)})
 
     def series(self, indicator_id: str, area_code: str, breakdown: str = ALL) -> tuple[Figure, ...]:
         """Every figure for one area, oldest first. The cache key always has the breakdown, however it was called."""
@@ -410,9 +411,8 @@ class Model:
         return max(periods, key=lambda p: (p.end, p.start)) if periods else None
 
     def figure(self, indicator_id: str, area_code: str, period: str | None, breakdown: str = ALL) -> Figure | None:
-        if period is None:
-            return None
-        return next((f for f in self.series(indicator_id, area_code, breakdown) if f.period == period), None)
+        """One area's figure in one period (a benchmark's, or a peer's: asked for by every ward of a council)."""
+        return None if period is None else self._figures_by_period(indicator_id, area_code, breakdown).get(period)
 
     # -- targets and partners -----------------------------------------------------------------
     def targets_covering(self, area: Area) -> list[Target]:
