@@ -61,11 +61,17 @@ def stamp_values(version: DataVersion, checks: str) -> dict[str, str]:
 
 
 def stamp(text: str, values: dict[str, str]) -> str:
-    if "@@reportcard:" not in text:
+    """Fill in the tokens in one pass over the text (every page is stamped in every build); an unknown one is left."""
+    start, end = _TOKEN.split("{}")
+    pieces = text.split(start)
+    if len(pieces) == 1:
         return text
-    for token, value in values.items():
-        text = text.replace(token, value)
-    return text
+    stamped = [pieces[0]]
+    for piece in pieces[1:]:
+        name, found, rest = piece.partition(end)
+        value = values.get(_TOKEN.format(name)) if found else None
+        stamped.append(start + piece if value is None else value + rest)
+    return "".join(stamped)
 
 
 # -- what feeds each page --------------------------------------------------------------------
