@@ -225,10 +225,14 @@ class SearchIndexing:
             shutil.copytree(cache / key, site / "pagefind", copy_function=_link)
             return
         self.inputs = Path(tempfile.mkdtemp(prefix=".search-input-", dir=site.parent))
-        fork_shares(lambda share, count: _write_inputs(site, sorted(pages)[share::count], self.inputs))
-        self.process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(self.inputs),
-                                         "--output-path", str(site / "pagefind"), *_COMMAND],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            fork_shares(lambda share, count: _write_inputs(site, sorted(pages)[share::count], self.inputs))
+            self.process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(self.inputs),
+                                             "--output-path", str(site / "pagefind"), *_COMMAND],
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except BaseException:
+            self._remove_inputs()
+            raise
 
     @property
     def reused(self) -> bool:
