@@ -349,6 +349,7 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
     """
     views = Views(model)
+    views.targets  # noqa: B018 (the home page always needs them; worked out before the groups are shared between processes, each has them)
     councils = views.focus_councils()
     themes = _indicators_by_theme(model)
 
