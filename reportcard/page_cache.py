@@ -34,6 +34,7 @@ from .provenance import DataVersion
 # -- placeholders for what changes with every data version -----------------------------------
 
 _TOKEN = "@@reportcard:{}@@"
+_TOKEN_START, _TOKEN_END = _TOKEN.split("{}")
 TOKENS = {name: _TOKEN.format(name) for name in ("id", "short", "kind", "date", "year", "checks")}
 _SAFE_VALUE = re.compile(r"^[\w :,.+-]*$")
 
@@ -62,15 +63,14 @@ def stamp_values(version: DataVersion, checks: str) -> dict[str, str]:
 
 def stamp(text: str, values: dict[str, str]) -> str:
     """Fill in the tokens in one pass over the text (every page is stamped in every build); an unknown one is left."""
-    start, end = _TOKEN.split("{}")
-    pieces = text.split(start)
+    pieces = text.split(_TOKEN_START)
     if len(pieces) == 1:
         return text
     stamped = [pieces[0]]
     for piece in pieces[1:]:
-        name, found, rest = piece.partition(end)
+        name, found, rest = piece.partition(_TOKEN_END)
         value = values.get(_TOKEN.format(name)) if found else None
-        stamped.append(start + piece if value is None else value + rest)
+        stamped.append(_TOKEN_START + piece if value is None else value + rest)
     return "".join(stamped)
 
 

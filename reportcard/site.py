@@ -349,7 +349,7 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
     """
     views = Views(model)
-    views.targets  # noqa: B018 (the home page always needs them; worked out before the groups are shared between processes, each has them)
+    scorecard = views.scorecard()  # worked out before the groups are shared between processes, so each has the target views
     councils = views.focus_councils()
     themes = _indicators_by_theme(model)
 
@@ -357,7 +357,7 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
         yield Page("index.html", "home", {
             "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
             "themes": model.themes,
-            "scorecard": views.scorecard(),
+            "scorecard": scorecard,
             "changes": views.what_changed(),
             "indicators_by_theme": themes,
         })
@@ -378,7 +378,7 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     for indicator_id in sorted(model.indicators):
         yield Group(("indicator", indicator_id), partial(indicator_page, model, views, model.indicators[indicator_id], charted))
     yield Group(None, lambda: [Page("targets/index.html", "scorecard", {
-        "scorecard": views.scorecard(), "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})])
+        "scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})])
     for target_id in sorted(model.targets):
         yield Group(("target", target_id), partial(target_page, model, views, target_id))
     partnerships = sorted(model.partnerships.values(), key=lambda p: p.name)
