@@ -1,0 +1,92 @@
+"""Compare the build of two versions of this code on the same day, alternating them, one build per fresh process.
+
+On a small, noisy machine the same build varies by 20% or more from one run to the next (the disk
+most of all), so numbers from different days say little about a change. This checks out `--base` (a
+git ref) beside the working tree and builds the same data with each in turn: cold once, then
+warm, one council-only indicator changed and one ward-level indicator changed, `--repeat` times
+each, putting the cache back to the unchanged data between changed builds (untimed).
+
+    python scripts/bench_compare.py --base HEAD~5 [--scale demo|england] [--repeat 3] [--output bench-results/compare.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_build import change_one_indicator  # noqa: E402
+
+KINDS = ("warm", "council_indicator_changed", "ward_indicator_changed")
+
+
+def one_build(root: Path, site: Path, cache: Path, data: Path) -> None:
+    """Run in a fresh process by `build`: one build with the code under `root`; prints seconds and groups made."""
+    sys.path.insert(0, str(root))
+    from reportcard.build import build_site, wait_for_removals
+
+    start = time.perf_counter()
+    result = build_site(data, site, settings={"REPORTCARD_CACHE": str(cache)})
+    print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "groups_made": result.groups_made}))
+    wait_for_removals()
+
+
+def build(root: Path, work: Path, data: Path) -> dict:
+    run = subprocess.run([sys.executable, __file__, "--one-build", str(root), str(work / "site"), str(work / "cache"), str(data)],
+                         cwd=root, capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def compare(base: str, data: Path, repeat: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        tmp = Path(tmp)
+        subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "base"), base], cwd=ROOT, check=True, capture_output=True)
+        try:
+            versions = {"base": tmp / "base", "head": ROOT}
+            changed = {kind: change_one_indicator(data, tmp / kind, ward_level=kind.startswith("ward")) for kind in KINDS[1:]}
+            results: dict = {name: {"cold": [], **{kind: [] for kind in KINDS}} for name in versions}
+            for name, root in versions.items():
+                results[name]["cold"].append(build(root, tmp / f"work-{name}", data))
+            for kind in KINDS:
+                for _ in range(repeat):
+                    for name, root in versions.items():
+                        results[name][kind].append(build(root, tmp / f"work-{name}", tmp / kind if kind in changed else data))
+                        if kind in changed:
+                            build(root, tmp / f"work-{name}", data)  # back to the unchanged data, untimed
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tmp / "base")], cwd=ROOT, check=False, capture_output=True)
+    summary = {name: {kind: round(statistics.median(r["seconds"] for r in runs), 3) for kind, runs in by_kind.items()}
+               for name, by_kind in results.items()}
+    return {"base": base, "data": str(data), "changed_indicator": changed, "runs": results, "median_seconds": summary}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--one-build"]:
+        one_build(*(Path(a) for a in argv[1:5]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, help="git ref to compare the working tree with")
+    parser.add_argument("--scale", choices=["demo", "england"], default="demo")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--england-data", default=str(ROOT / "build" / "england-data"))
+    parser.add_argument("--output", default=str(ROOT / "bench-results" / "compare.json"))
+    args = parser.parse_args(argv)
+    data = ROOT / "data" if args.scale == "demo" else Path(args.england_data)
+    report = compare(args.base, data, args.repeat)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(report, indent=1) + "\n")
+    print(json.dumps(report["median_seconds"], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
