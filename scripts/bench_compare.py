@@ -21,18 +21,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from bench_build import change_one_indicator  # noqa: E402
-
 KINDS = ("warm", "council_indicator_changed", "ward_indicator_changed")
 
 
 def one_build(root: Path, site: Path, cache: Path, data: Path) -> None:
-    """Run in a fresh process by `build`: one build with the code under `root`; prints seconds and groups made."""
+    """Run in a fresh process by `build`: one build with the code under `root`; prints seconds and groups made.
+
+    Nothing of this project may be imported before `root` is first on the path (the working tree's
+    `reportcard` would be used for both versions).
+    """
     sys.path.insert(0, str(root))
+    import reportcard
     from reportcard.build import build_site, wait_for_removals
 
+    if Path(reportcard.__file__).resolve().parents[1] != root.resolve():
+        raise RuntimeError(f"{reportcard.__file__} is not the code under {root}")
     start = time.perf_counter()
     result = build_site(data, site, settings={"REPORTCARD_CACHE": str(cache)})
     print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "groups_made": result.groups_made}))
@@ -46,6 +49,9 @@ def build(root: Path, work: Path, data: Path) -> dict:
 
 
 def compare(base: str, data: Path, repeat: int) -> dict:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_build import change_one_indicator
+
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         tmp = Path(tmp)
         subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "base"), base], cwd=ROOT, check=True, capture_output=True)
