@@ -9,6 +9,10 @@ text, and the last index is copied instead of crawling thousands of pages again.
 page minus the regions it is told to skip, plus metadata and images wherever they are. Each cut
 ends at the first closing tag of its kind, so with nested elements it removes less than Pagefind
 skips, never more: the print may change when the index would not, but never the other way round.
+
+When the index is made again, Pagefind is given `search_input` copies of the pages: the same
+regions emptied, but cut exactly (nested elements counted) and keeping what Pagefind records
+inside them, so it writes the same index from a sixth of the HTML.
 """
 
 from __future__ import annotations
