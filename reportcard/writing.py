@@ -1,8 +1,8 @@
 """Writing the page groups into the site: from the page cache when their inputs are unchanged, else made,
 rendered and cached. No Pelican here: the plugin hands in a function that renders one page.
 
-Keyed groups (a ward, an indicator...) are shared between processes (`parallel.fork_shares`); the
-site-wide ones stay in this process. Each group is written as it is made and then forgotten, so no
+Keyed groups (a ward, an indicator...) are shared between processes (`parallel.fork_shares`), a
+batch (a council's wards) to one process; the site-wide ones stay in this process. Each group is written as it is made and then forgotten, so no
 stage holds every page in memory. Charts are only keyed here; their SVGs are rendered afterwards.
 """
 
@@ -51,7 +51,11 @@ class GroupWriter:
 
     def write(self, groups: Iterable[Group]) -> Written:
         groups = list(groups)
-        shares = fork_shares(lambda share, count: self._write_share([g for g, s in zip(groups, _shares(groups, count), strict=True) if s == share]))
+
+        def write_share(share: int, count: int) -> Written:
+            return self._write_share([g for g, s in zip(groups, group_shares(groups, count), strict=True) if s == share])
+
+        shares = fork_shares(write_share)
         total = shares[0]
         for done in shares[1:]:
             total.add(done)
@@ -103,7 +107,7 @@ class GroupWriter:
         return {}
 
 
-def _shares(groups: list[Group], count: int) -> list[int]:
+def group_shares(groups: list[Group], count: int) -> list[int]:
     """Which process makes each group: site-wide ones this one, keyed ones taking turns by batch (or one by one)."""
     turns: dict[object, int] = {}
     return [0 if group.key is None else turns.setdefault(group.batch or group.key, len(turns) % count) for group in groups]

@@ -70,6 +70,7 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
     from reportcard.render import write_file
     from reportcard.site import CHART_COUNCILS_LIMIT, Page, site_groups
     from reportcard.validate import validate_folder
+    from reportcard.writing import group_shares
 
     sys.path.insert(0, str(ROOT / "plugins"))
     from reportcard_pages import ReportCardGenerator
@@ -89,8 +90,8 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
 
     def share(number: int, count: int) -> tuple[float, int]:
         spent, pages = 0.0, 0
-        for index, group in enumerate(groups):
-            if (group.key is None and number != 0) or (group.key is not None and index % count != number):
+        for group, share in zip(groups, group_shares(groups, count), strict=True):
+            if share != number:
                 continue
             for page in [item for item in group.make() if isinstance(item, Page)]:
                 start = time.perf_counter()

@@ -44,15 +44,15 @@ def test_an_error_here_still_collects_the_children():
 
 def test_a_batch_of_groups_is_made_in_one_process_and_batches_take_turns():
     from reportcard.site import Group
-    from reportcard.writing import _shares
+    from reportcard.writing import group_shares
 
     def make():
         return []
 
     groups = [Group(None, make), Group(("ward", "W1"), make, "C1"), Group(("ward", "W2"), make, "C1"), Group(("ward", "W3"), make, "C2"),
               Group(("area", "C1"), make), Group(("area", "C2"), make), Group(None, make)]
-    assert _shares(groups, 2) == [0, 0, 0, 1, 0, 1, 0]
-    assert _shares(groups, 1) == [0] * 7
+    assert group_shares(groups, 2) == [0, 0, 0, 1, 0, 1, 0]
+    assert group_shares(groups, 1) == [0] * 7
 
 
 def test_write_file_makes_missing_folders_and_keeps_bytes(tmp_path):
