@@ -2,6 +2,7 @@
 
 Nothing is written to the output folder unless the data is valid and Pelican finished: the new
 site is built beside it and renamed over it, so a failed build leaves the last good site as it was.
+Files that did not change are hard-linked from the live site rather than written again (`site_files`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import stages
+from . import site_files, stages
 from .dataset import Dataset
 from .problems import ValidationReport
 from .published import write_fixed_zip
@@ -36,6 +37,8 @@ class CacheUse:
     groups_made: int = 0
     groups_reused: int = 0
     search_reused: bool = False
+    files_linked: int = 0  # unchanged files linked from the live site (`site_files`)
+    files_written: int = 0
 
 
 @dataclass(kw_only=True)
@@ -67,6 +70,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    site_files.current = files = site_files.SiteFiles(staging, output, site_files.load_manifest(cache, output))
     try:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
@@ -74,11 +78,13 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         if archive is not None:
             zip_site(staging, archive)
         _swap(staging, output)
+        site_files.save_manifest(cache, output, files.recorded)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        current = None
+        current = site_files.current = None
+    outcome.files_linked, outcome.files_written = files.linked, len(files.recorded) - files.linked
     return BuildResult(report=report, pages=pages, **vars(outcome))
 
 

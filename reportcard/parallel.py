@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
-from . import stages
+from . import site_files, stages
 
 Result = TypeVar("Result")
 
@@ -29,7 +29,7 @@ def workers() -> int:
 def fork_shares(work: Callable[[int, int], Result], count: int | None = None) -> list[Result]:
     """`work(share, count)` for each share: share 0 here, the others in forked children. Results in share order.
 
-    Stage seconds spent in a child are added to this process's tally, so stages add up to more than the
+    Stage seconds spent in a child are added to this process's tally, and the site files it wrote to its record, so stages add up to more than the
     wall-clock time when shares ran at once. An error in a child is raised here with the child's traceback.
     """
     count = workers() if count is None else count
@@ -45,14 +45,16 @@ def fork_shares(work: Callable[[int, int], Result], count: int | None = None) ->
     for pid, read in children:  # read before waiting: a child blocks until its result is read from the pipe
         with os.fdopen(read, "rb") as pipe:
             try:
-                kind, value, seconds = pickle.load(pipe)
+                kind, value, seconds, files = pickle.load(pipe)
             except EOFError:
-                kind, value, seconds = "error", "the worker stopped without a result", {}
+                kind, value, seconds, files = "error", "the worker stopped without a result", {}, {}
         os.waitpid(pid, 0)
         if kind == "error":
             failures.append(value)
             continue
         results.append(value)
+        if site_files.current is not None:
+            site_files.current.recorded.update(files)
         for stage, spent in seconds.items():
             stages.seconds[stage] += spent
     if failures:
@@ -70,10 +72,13 @@ def _fork(work: Callable[[int, int], Result], share: int, count: int) -> tuple[i
     try:
         os.close(read)
         before = dict(stages.seconds)
+        if site_files.current is not None:  # send back only the site files this share writes
+            site_files.current.recorded = {}
         try:
-            outcome = ("ok", work(share, count), {k: v - before.get(k, 0.0) for k, v in stages.seconds.items()})
+            outcome = ("ok", work(share, count), {k: v - before.get(k, 0.0) for k, v in stages.seconds.items()},
+                       site_files.current.recorded if site_files.current is not None else {})
         except BaseException:
-            outcome = ("error", traceback.format_exc(), {})
+            outcome = ("error", traceback.format_exc(), {}, {})
         with os.fdopen(write, "wb") as pipe:
             pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0 if outcome[0] == "ok" else 1

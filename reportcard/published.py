@@ -10,6 +10,7 @@ A zip of all packages, with a README naming the version, licence and sources, si
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -23,6 +24,7 @@ from .contract_docs import describe_package
 from .dataset import Dataset
 from .downloads import NUMBER, safe_cell
 from .provenance import DataVersion
+from .site_files import keep_file, write_file
 from .tables import resource_path
 
 ZIP_NAME = "all-data.zip"
@@ -72,19 +74,19 @@ def publish_packages(dataset: Dataset, output: Path, version: DataVersion) -> li
         if package is None:
             continue
         folder = output / "data" / name
-        folder.mkdir(parents=True, exist_ok=True)
         descriptor = dict(package.descriptor, data_version=version.id)
-        (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_file(folder / "datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         for resource in package.descriptor.get("resources", []):
             source = resource_path(package.folder, resource)
             if source is None or not source.is_file():
                 continue
-            target = folder / resource["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source.suffix.lower() == ".csv":
-                target.write_text(safe_csv(source.read_text(encoding="utf-8-sig")), encoding="utf-8")
-            else:
-                target.write_bytes(source.read_bytes())
+            target, raw = folder / resource["path"], source.read_bytes()
+            if source.suffix.lower() != ".csv":
+                write_file(target, raw)
+            else:  # the formula scan of a 90 MB file takes a second: skipped when the source is unchanged
+                key = "safe-csv:" + hashlib.sha256(raw).hexdigest()
+                if not keep_file(target, key):
+                    write_file(target, safe_csv(source.read_text(encoding="utf-8-sig")), key)
             table = dataset.tables.get((name, resource["name"]))
             rows = int((~table.blank).sum()) if table is not None else None
             published.append(PublishedResource(name, resource["name"], resource.get("title", resource["name"]),

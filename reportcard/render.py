@@ -12,13 +12,13 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .charts import Chart
 from .downloads import csv_text
+from .site_files import link_or_copy, write_file
 
 #: Below this many new charts, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 48
@@ -81,20 +81,6 @@ def _svgs(texts: list[str], workers: int) -> list[str]:
         return list(pool.map(svg_of, texts, chunksize=max(1, len(texts) // (workers * 8))))
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write UTF-8 text, making the folder when it is missing (tried first: a site is 35,000 files in
-    15,000 folders, and `Path.mkdir` then `write_text` took three times as long). The site is built
-    into a fresh folder, so nothing is overwritten."""
-    data = text.encode("utf-8")
-    try:
-        file = open(path, "wb")  # noqa: SIM115 (closed below, once the folder exists)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        file = open(path, "wb")  # noqa: SIM115
-    with file:
-        file.write(data)
-
-
 def chart_texts(chart: Chart) -> dict[str, str]:
     """A chart's spec and figures, by site path: people can reuse them (and the page cache keeps them)."""
     base = Path(chart.path)
@@ -114,7 +100,5 @@ def render_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cac
         for key, svg in zip(pending, _svgs(list(pending.values()), workers), strict=True):
             write_file(cache / key[:2] / f"{key}.svg", numbered_ids(svg))
     for path, key in wanted.items():
-        target = output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache / key[:2] / f"{key}.svg", target)
+        link_or_copy(cache / key[:2] / f"{key}.svg", output / path)
     return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending))

@@ -18,7 +18,6 @@ inside them, so it writes the same index from a sixth of the HTML.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from .parallel import fork_shares
-from .render import write_file
+from .site_files import link_or_copy, write_file
 
 EXCLUDED = ("table", "figure", "details")
 #: Cut as well: scripts are never text (the JSON-LD carries the data version); the footer is outside the indexed body.
@@ -200,14 +199,6 @@ def _pagefind_version() -> str:
     return version("pagefind")
 
 
-def _link(source: str, target: str) -> None:
-    """Hard-link a kept index file (nothing ever writes to one in place); copy where links cannot be made."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def _write_inputs(site: Path, pages: list[str], folder: Path) -> None:
     for page in pages:
         write_file(folder / page, search_input((site / page).read_text(encoding="utf-8")))
@@ -226,7 +217,7 @@ class SearchIndexing:
         self.site, self.key, self.cache = site, key, cache
         self.process, self.inputs = None, None
         if (cache / key).is_dir():
-            shutil.copytree(cache / key, site / "pagefind", copy_function=_link)
+            shutil.copytree(cache / key, site / "pagefind", copy_function=link_or_copy)
             return
         self.inputs = Path(tempfile.mkdtemp(prefix=".search-input-", dir=site.parent))
         try:

@@ -15,9 +15,10 @@ from pathlib import Path
 from .downloads import csv_text
 from .page_cache import Bundle, InputPrints, PageCache, stamp
 from .parallel import fork_shares
-from .render import chart_texts, keyed_spec, svg_path, write_file
+from .render import chart_texts, keyed_spec, svg_path
 from .search import indexed_print
 from .site import Download, Group, Page
+from .site_files import write_file
 from .stages import timed
 
 

@@ -52,7 +52,8 @@ def run_build(data: Path, output: Path, cache: Path) -> dict:
     total = time.perf_counter() - start
     return {"seconds": round(total, 3), "stages": {k: round(v, 3) for k, v in sorted(stages.seconds.items())},
             "pages": result.pages, "charts_rendered": result.charts_rendered, "charts_reused": result.charts_reused,
-            "groups_made": result.groups_made, "groups_reused": result.groups_reused, "search_index_reused": result.search_reused}
+            "groups_made": result.groups_made, "groups_reused": result.groups_reused, "search_index_reused": result.search_reused,
+            "files_linked": result.files_linked, "files_written": result.files_written}
 
 
 def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
@@ -67,8 +68,8 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
     from reportcard import build
     from reportcard.model import build_model, load_boundaries
     from reportcard.parallel import fork_shares
-    from reportcard.render import write_file
     from reportcard.site import CHART_COUNCILS_LIMIT, Page, site_groups
+    from reportcard.site_files import write_file
     from reportcard.validate import validate_folder
     from reportcard.writing import group_shares
 

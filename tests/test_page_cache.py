@@ -56,6 +56,8 @@ def _rebuild(primed, name: str, edit: Callable[[Path, Path], None]) -> tuple[Bui
     edit(case / "data", case / "commentary")
     warm_cache = case / "warm-cache"
     shutil.copytree(tmp / "cache", warm_cache)
+    # The site before the edit is live where the warm build writes, so unchanged files are linked from it.
+    build_site(data, case / "warm", settings={"REPORTCARD_COMMENTARY": str(commentary), "REPORTCARD_CACHE": str(warm_cache)})
     settings = {"REPORTCARD_COMMENTARY": str(case / "commentary")}
     warm = build_site(case / "data", case / "warm", settings={**settings, "REPORTCARD_CACHE": str(warm_cache)})
     cold_cache = case / "cold-cache"
@@ -84,6 +86,8 @@ def _commentary(_: Path, commentary: Path) -> None:
 def test_unchanged_data_reuses_every_group(primed):
     warm = _rebuild(primed, "same", lambda data, commentary: None)[0]
     assert warm.groups_made == 0 and warm.groups_reused > 100 and warm.charts_rendered == 0 and warm.search_reused
+    # Same data, same version: every file the build records is linked from the live site, none written again.
+    assert warm.files_linked > 100 and warm.files_written == 0, (warm.files_linked, warm.files_written)
 
 
 def test_one_ward_figure_remakes_its_council_wards_and_the_indicator(primed):
@@ -100,6 +104,8 @@ def test_a_council_only_figure_leaves_every_ward_card_alone(primed):
     result, warm, cold = _rebuild(primed, "council-figure", edit)
     assert warm == cold
     assert 1 < result.groups_made < 20  # Trafford, the councils that compare themselves with it, and NI72's page
+    # A new data version restamps every page, but the CSVs, charts and feeds of unchanged groups are linked.
+    assert result.files_linked > 100 and result.files_written > 100
 
 
 EDITS = {

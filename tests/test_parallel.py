@@ -56,7 +56,7 @@ def test_a_batch_of_groups_is_made_in_one_process_and_batches_take_turns():
 
 
 def test_write_file_makes_missing_folders_and_keeps_bytes(tmp_path):
-    from reportcard.render import write_file
+    from reportcard.site_files import write_file
 
     write_file(tmp_path / "a" / "b" / "page.html", "line\r\nnext é\n")
     write_file(tmp_path / "a" / "b" / "other.csv", "x")

@@ -24,9 +24,10 @@ from reportcard.page_cache import TOKENS, InputPrints, placeholder_version, site
 from reportcard.parallel import fork_shares
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
-from reportcard.render import render_svgs, renderer_version, write_file
+from reportcard.render import render_svgs, renderer_version
 from reportcard.search import SearchIndexing, index_key
 from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_download, site_groups, ward_feed_url
+from reportcard.site_files import write_file
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
 from reportcard.writing import GroupWriter
