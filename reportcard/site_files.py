@@ -28,13 +28,19 @@ current: SiteFiles | None = None
 
 
 def create_file(path: str | os.PathLike, content: bytes) -> os.stat_result:
-    """Write bytes, making the folder when it is missing (tried first: a site is 35,000 files in 15,000
-    folders, and `Path.mkdir` then `write_text` took three times as long)."""
+    """Write bytes to a new file, making the folder when it is missing (tried first: a site is 35,000 files in
+    15,000 folders, and `Path.mkdir` then `write_text` took three times as long).
+
+    A file already there is unlinked first, never truncated: it may be a link to a live site's file.
+    """
     try:
-        file = open(path, "wb")  # noqa: SIM115 (closed below, once the folder exists)
+        file = open(path, "xb")  # noqa: SIM115 (closed below, once the folder exists)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        file = open(path, "wb")  # noqa: SIM115
+        file = open(path, "xb")  # noqa: SIM115
+    except FileExistsError:
+        os.unlink(path)
+        file = open(path, "xb")  # noqa: SIM115
     with file:
         file.write(content)
         file.flush()  # so the size and time recorded are the file's final ones

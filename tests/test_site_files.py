@@ -69,3 +69,10 @@ def test_files_written_in_forked_shares_are_recorded_here(tmp_path):
         site_files.current = None
     assert sorted(site.recorded) == ["0.html", "1.html"]
     assert site.recorded["1.html"][2] == len("share 1")  # the size it was written with
+
+
+def test_writing_over_a_linked_file_leaves_the_live_one_alone(tmp_path):
+    first = _build(tmp_path / "one", None, None, {"page.html": "live"})
+    second = _build(tmp_path / "two", tmp_path / "one", first.recorded, {"page.html": "live"})
+    second.write(tmp_path / "two/page.html", b"written twice")  # a path written again after it was linked
+    assert (tmp_path / "one/page.html").read_text() == "live" and (tmp_path / "two/page.html").read_text() == "written twice"
