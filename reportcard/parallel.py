@@ -29,8 +29,9 @@ def workers() -> int:
 def fork_shares(work: Callable[[int, int], Result], count: int | None = None) -> list[Result]:
     """`work(share, count)` for each share: share 0 here, the others in forked children. Results in share order.
 
-    Stage seconds spent in a child are added to this process's tally, and the site files it wrote to its record, so stages add up to more than the
-    wall-clock time when shares ran at once. An error in a child is raised here with the child's traceback.
+    Stage seconds spent in a child are added to this process's tally (so stages add up to more than the
+    wall-clock time when shares ran at once), and the site files it wrote to the build's record
+    (`site_files`). An error in a child is raised here with the child's traceback.
     """
     count = workers() if count is None else count
     children = [_fork(work, share, count) for share in range(1, count)]
