@@ -65,17 +65,28 @@ class ReportCardGenerator(Generator):
         report, dataset, settings = self.report, self.dataset, self.settings
         version, public_url = self.context["data_version"], settings.get("PUBLIC_URL", "")
         output = Path(self.output_path)
-        with timed("measures"):
-            model = build_model(dataset, load_boundaries(dataset))
-        with timed("downloads"):
-            published = publish_packages(dataset, output, version)
+        previous = settings.get("REPORTCARD_PREVIOUS")
+
+        def prepare(share: int, count: int) -> dict:
+            """The model and change log here; the packages published beside them (mostly scanning and writing files)."""
+            made = {}
+            if share == 0:
+                with timed("measures"):
+                    made["model"] = build_model(dataset, load_boundaries(dataset))
+                with timed("changes"):
+                    made["releases"] = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH),
+                                               Path(previous) if previous else None, Path(settings["REPORTCARD_CACHE"]) / "snapshots",
+                                               dataset_snapshot(dataset))
+            if share == count - 1:
+                with timed("downloads"):
+                    made["published"] = publish_packages(dataset, output, version)
+            return made
+
+        prepared = {name: value for made in fork_shares(prepare) for name, value in made.items()}
+        model, releases, published = prepared["model"], prepared["releases"], prepared["published"]
         # The zip is compressed in another thread (zlib lets go of the GIL) while the pages are made.
         zipping = ThreadPoolExecutor(1)
         zipped = zipping.submit(write_zip, dataset, output, published, version, settings["SITENAME"], settings["LICENCE_TEXT"])
-        previous = settings.get("REPORTCARD_PREVIOUS")
-        with timed("changes"):
-            releases = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH), Path(previous) if previous else None,
-                               Path(settings["REPORTCARD_CACHE"]) / "snapshots", dataset_snapshot(dataset))
         indicator_names = {i.id: (i.name, i.places) for i in model.indicators.values()}
         shared = self.page_context(model)
         packages = [describe_package(dataset.packages[p]) for p in PACKAGES if p in dataset.packages]
