@@ -86,7 +86,8 @@ def publish_packages(dataset: Dataset, output: Path, version: DataVersion) -> li
             else:  # the formula scan of a 90 MB file takes a second: skipped when the source is unchanged
                 key = "safe-csv:" + hashlib.sha256(raw).hexdigest()
                 if not keep_file(target, key):
-                    write_file(target, safe_csv(source.read_text(encoding="utf-8-sig")), key)
+                    text = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig").read()  # as `read_text` reads it (newlines too)
+                    write_file(target, safe_csv(text), key)
             table = dataset.tables.get((name, resource["name"]))
             rows = int((~table.blank).sum()) if table is not None else None
             published.append(PublishedResource(name, resource["name"], resource.get("title", resource["name"]),

@@ -62,14 +62,20 @@ def keep_file(path: str | os.PathLike, key: str) -> bool:
     return current is not None and current.keep_at(path, key)
 
 
-def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
-    """Hard-link a file nothing ever writes to in place (a cached chart or search index); copy where links cannot be made."""
+def _link(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """A hard link, making the target's folder when it is missing (tried first, as in `create_file`)."""
     try:
         os.link(source, target)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        link_or_copy(source, target)
-    except OSError:
+        os.link(source, target)
+
+
+def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Hard-link a file nothing ever writes to in place (a cached chart or search index); copy where links cannot be made."""
+    try:
+        _link(source, target)
+    except OSError:  # a missing source fails here too, in the copy
         shutil.copy2(source, target)
 
 
@@ -112,12 +118,7 @@ class SiteFiles:
             stat = os.stat(source)
             if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != before[1:]:
                 return False
-            target = os.path.join(self.root, name)
-            try:
-                os.link(source, target)
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
+            _link(source, os.path.join(self.root, name))
         except OSError:  # gone, or no links on this file system: write it
             return False
         self.recorded[name] = before

@@ -2,9 +2,11 @@
 
 import os
 
+import pytest
+
 from reportcard import site_files
 from reportcard.parallel import fork_shares
-from reportcard.site_files import SiteFiles, load_manifest, save_manifest
+from reportcard.site_files import SiteFiles, link_or_copy, load_manifest, save_manifest
 
 
 def _build(root, live, previous, files: dict[str, str]) -> SiteFiles:
@@ -76,3 +78,11 @@ def test_writing_over_a_linked_file_leaves_the_live_one_alone(tmp_path):
     second = _build(tmp_path / "two", tmp_path / "one", first.recorded, {"page.html": "live"})
     second.write(tmp_path / "two/page.html", b"written twice")  # a path written again after it was linked
     assert (tmp_path / "one/page.html").read_text() == "live" and (tmp_path / "two/page.html").read_text() == "written twice"
+
+
+def test_linking_a_missing_file_fails_once(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        link_or_copy(tmp_path / "gone.svg", tmp_path / "site" / "chart.svg")
+    (tmp_path / "chart.svg").write_text("<svg/>")
+    link_or_copy(tmp_path / "chart.svg", tmp_path / "site" / "charts" / "chart.svg")  # its folder made
+    assert os.path.samefile(tmp_path / "chart.svg", tmp_path / "site" / "charts" / "chart.svg")
