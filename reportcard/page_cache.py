@@ -30,6 +30,7 @@ import pandas as pd
 from .dataset import Dataset
 from .model import Area, Model
 from .provenance import DataVersion
+from .site_files import create_file
 
 # -- placeholders for what changes with every data version -----------------------------------
 
@@ -138,6 +139,7 @@ class InputPrints:
     _area_ward_level: dict[str, int] = field(default_factory=dict)
     _indicator: dict[str, int] = field(default_factory=dict)
     _pair: dict[tuple[str, str], int] = field(default_factory=dict)
+    _peer_sums: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __post_init__(self):
         obs = self.model.observations
@@ -202,6 +204,21 @@ class InputPrints:
                     [(a.code, self._area_ward_level.get(a.code, 0)) for a in ancestors], self._peers.get(ward.parent_code or "", []),
                     self._targets_of({ward.code} | {a.code for a in ancestors}), self._commentary(ward.code))
 
+    def line(self, indicator_id: str, ward: Area, benchmarks: list[Area]) -> str:
+        """One indicator's line on a ward card: the row sums of the ward, of its benchmarks (in the line's comparisons)
+        and, for a current ward's placing, of every ward its council has. Only ever compared with the same line's key
+        in the card's last version, after the site digest (`WardLines`), so it is the sums as text, not hashed again:
+        a card asks for fifty."""
+        pair, parent = self._pair, self.model.parent(ward)
+        peers = self._peer_sum(indicator_id, parent) if ward.current and parent is not None else 0
+        return " ".join([str(pair.get((indicator_id, ward.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks), str(peers)])
+
+    def _peer_sum(self, indicator_id: str, council: Area) -> int:
+        key = (indicator_id, council.code)
+        if key not in self._peer_sums:
+            self._peer_sums[key] = sum(self._pair.get((indicator_id, w.code), 0) for w in self.model.wards_of(council)) % 2**64
+        return self._peer_sums[key]
+
     def area(self, area: Area) -> str:
         """Its own rows, its benchmarks' (ancestors) and its comparator groups' (medians); targets."""
         ancestors = self.model.ancestors(area)
@@ -232,59 +249,96 @@ class InputPrints:
 @dataclass
 class Bundle:
     """Every file of one page group: text by site path (pages before stamping), chart SVGs by spec key,
-    and what the search index reads of each page (`search.indexed_print`)."""
+    what the search index reads of each page (`search.indexed_print`), and parts kept for the group's
+    next version but not published (a ward card's lines, `ward_lines`)."""
 
     texts: dict[str, str] = field(default_factory=dict)
     svgs: dict[str, str] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+def group_name(group_key: tuple[str, str]) -> str:
+    kind, entity_id = group_key
+    return f"{kind}/{entity_id}"
 
 
 class PageCache:
-    """One file per group key: a JSON line (each text's path and length, the SVG keys, the search prints), then
-    the texts one after another. JSON-escaping 40 KB of HTML was most of the time of keeping a page; this is
-    slicing. Keys used by a build are remembered so `sweep` can drop the rest."""
+    """One file per group key: a JSON line (each text's and part's name and length, the SVG keys, the search prints),
+    then the texts and parts one after another. JSON-escaping 40 KB of HTML was most of the time of keeping a page;
+    this is slicing. Keys used by a build are remembered so `sweep` can drop the rest, and which key each
+    group had (`groups.json`), so the next build can find a changed group's last version (`last`)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, last_keys: dict[str, str] | None = None):
         self.folder = folder
         self.used: set[str] = set()
+        self.keys: dict[str, str] = {}  # group name -> the key it has in this build
+        self.last_keys = last_keys or {}
         self.hits = self.misses = 0
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.bundle"
 
-    def get(self, key: str) -> Bundle | None:
+    def get(self, key: str, group: str | None = None) -> Bundle | None:
+        """A group the last build stored under another key is not looked for: each build sweeps away the bundles it did
+        not use, so only the last build's are kept (opening a missing file costs as much as reading one)."""
         self.used.add(key)
+        if group:
+            self.keys[group] = key
+        last = self.last_keys.get(group) if group else None
+        bundle = self._read(key) if last is None or last == key else None
+        if bundle is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return bundle
+
+    def last(self, group: str) -> Bundle | None:
+        """The group as the last build stored it (its inputs have changed since, or it would have been a hit)."""
+        key = self.last_keys.get(group)
+        return self._read(key) if key else None
+
+    def _read(self, key: str) -> Bundle | None:
         try:
             with open(self._path(key), encoding="utf-8", newline="") as file:  # a carriage return in a page is kept as it is
                 stored = file.read()
             line = stored.index("\n")
-            header, at, texts = json.loads(stored[:line]), line + 1, {}
-            for path, length in header["lengths"]:
-                texts[path], at = stored[at:at + length], at + length
+            header, at, texts, parts = json.loads(stored[:line]), line + 1, {}, {}
+            for into, lengths in ((texts, header["lengths"]), (parts, header["parts"])):
+                for name, length in lengths:
+                    into[name], at = stored[at:at + length], at + length
             if at != len(stored):
                 raise ValueError("cut short")
-            bundle = Bundle(texts, header["svgs"], header["search"])
+            return Bundle(texts, header["svgs"], header["search"], parts)
         except (OSError, ValueError, KeyError, TypeError):  # missing, cut short, or from an older layout
-            self.misses += 1
             return None
-        self.hits += 1
-        return bundle
 
     def put(self, key: str, bundle: Bundle) -> None:
         """Half a bundle (a build stopped while writing) is shorter than its header says, so `get` treats it as missing."""
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = json.dumps({"lengths": [[p, len(text)] for p, text in bundle.texts.items()], "svgs": bundle.svgs, "search": bundle.search})
-        path.write_text("\n".join([header, "".join(bundle.texts.values())]), encoding="utf-8", newline="")
+        header = json.dumps({"lengths": [[p, len(text)] for p, text in bundle.texts.items()], "svgs": bundle.svgs, "search": bundle.search,
+                             "parts": [[name, len(text)] for name, text in bundle.parts.items()]})
+        create_file(self._path(key), "\n".join([header, "".join([*bundle.texts.values(), *bundle.parts.values()])]).encode("utf-8"))
 
     def add(self, other: PageCache) -> None:
         """Count in what another process's cache (the same folder) used."""
         self.used |= other.used
+        self.keys.update(other.keys)
         self.hits += other.hits
         self.misses += other.misses
 
+    @staticmethod
+    def load_keys(folder: Path) -> dict[str, str]:
+        try:
+            keys = json.loads((folder / "groups.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return keys if isinstance(keys, dict) else {}
+
     def sweep(self) -> int:
-        """Remove groups this build did not use (old versions of changed pages). Returns how many."""
+        """Remove groups this build did not use (old versions of changed pages), and record which key each group has.
+        Returns how many were removed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "groups.json").write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
         removed = 0
         for path in self.folder.glob("*/*") if self.folder.is_dir() else []:
             if path.stem not in self.used:

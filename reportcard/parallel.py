@@ -4,8 +4,9 @@ Making pages is pure Python over a model that takes seconds to build: a forked c
 already (copy-on-write), so nothing is rebuilt or sent across, only each share's small result comes
 back (pickled through a pipe). Fork, not spawn, is safe here because the children never touch
 vl-convert (whose runtime hangs in a forked child): charts are rendered later, in spawn workers.
-The one thread running at fork time compresses the data zip; children never use the zip or the
-locks it may hold (Python 3.12 warns about forking with threads for that reason).
+The threads that may be running at fork time compress the data zip or remove old page bundles;
+children never use the zip, the page cache's old bundles or the locks those threads may hold (Python
+3.12 warns about forking with threads for that reason).
 """
 
 from __future__ import annotations

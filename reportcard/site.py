@@ -18,8 +18,9 @@ from .changes import Release
 from .charts import Chart
 from .commentary import commentary_for
 from .model import ALL, Area, Indicator, Model, Organisation, Partnership, plain
-from .plots import AREA_COLUMNS, areas_chart, map_chart, trend_chart
+from .plots import areas_chart, map_chart, trend_chart
 from .views import Views
+from .ward_lines import FIGURE_COLUMNS, WardLines, figure_row
 
 
 @dataclass
@@ -74,39 +75,16 @@ URLS = {
     "organisation_url": organisation_url,
 }
 
-FIGURE_COLUMNS = [
-    ("indicator_id", "Indicator id"),
-    ("indicator", "Indicator"),
-    *AREA_COLUMNS,
-    ("unit", "Unit"),
-    ("status", "Status"),
-    ("trend", "Direction of travel"),
-    ("note", "Note"),
-]
-
-
-def _figure_row(line, area: Area) -> dict:
-    f, indicator = line.latest, line.indicator
-    return {
-        "indicator_id": indicator.id,
-        "indicator": indicator.name,
-        "area_code": area.code,
-        "area": area.name,
-        "period": f.period,
-        "value": fmt.csv_number(f.value, indicator.places),
-        "lower": fmt.csv_number(f.lower, indicator.places),
-        "upper": fmt.csv_number(f.upper, indicator.places),
-        "unit": indicator.unit_label or indicator.unit,
-        "status": f.status or "",
-        "trend": line.trend.label,
-        "note": f.note or "",
-    }
-
-
-def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path) -> Iterator[Page | Download]:
-    themes = views.lines_by_theme(ward)
+def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept: WardLines | None = None) -> Iterator[Page | Download]:
+    """With `kept`, the figure lines come rendered, most of them from the card's last version; else the template renders them."""
     csv_path = f"wards/{ward.code}/{ward.code}.csv"
-    yield Download(csv_path, FIGURE_COLUMNS, [_figure_row(line, ward) for _, lines in themes for line in lines])
+    if kept is None:
+        themes = views.lines_by_theme(ward)
+        yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, ward) for _, lines in themes for line in lines])
+    else:
+        rows = kept.lines_by_theme(views, ward)
+        yield Download(csv_path, FIGURE_COLUMNS, [row.figures for _, theme_rows in rows for row in theme_rows])
+        themes = [(theme, [row.html for row in theme_rows]) for theme, theme_rows in rows]
     yield Page(
         ward_url(ward.code),
         "ward",
@@ -130,7 +108,7 @@ def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Downloa
     for _, lines in themes:
         views.comparator_lines(area, lines)
     csv_path = f"areas/{area.code}/{area.code}.csv"
-    yield Download(csv_path, FIGURE_COLUMNS, [_figure_row(line, area) for _, lines in themes for line in lines])
+    yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, area) for _, lines in themes for line in lines])
     children = model.children.get(area.code, [])
     yield Page(
         area_url(area),
@@ -341,12 +319,15 @@ class Group:
     key: tuple[str, str] | None
     make: Callable[[], Iterable[Page | Download | Chart]]
     batch: str | None = None  # groups of one batch (a council's wards) share worked-out figures, so are made in one process
+    parts: WardLines | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
 
 
-def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT) -> Iterator[Group]:
+def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT,
+                ward_lines: WardLines | None = None) -> Iterator[Group]:
     """Everything the site publishes, in a fixed order so two builds of the same data are identical.
 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
+    With `ward_lines`, a ward card made again keeps the lines of its last version that did not change.
     """
     views = Views(model)
     scorecard = views.scorecard()  # worked out before the groups are shared between processes, so each has the target views
@@ -366,7 +347,8 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     # A council's wards one after another, in one process: a ward's placing reads every sibling's figures,
     # which then stay cached for the siblings' own cards.
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: (a.parent_code or "", a.code)):
-        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir), batch=ward.parent_code)
+        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir, ward_lines), batch=ward.parent_code,
+                    parts=ward_lines)
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
         yield Group(("area", area.code), partial(area_page, model, views, area))

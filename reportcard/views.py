@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from . import formatting as fmt
 from .measures import (
@@ -33,6 +35,8 @@ class Benchmark:
     name: str
     value: str
     verdict: Verdict
+
+Line = TypeVar("Line")
 
 
 @dataclass
@@ -124,10 +128,12 @@ class Views:
             line.placing_of = parent.name
         return line
 
-    def lines_by_theme(self, area: Area) -> list[tuple[object, list[IndicatorLine]]]:
-        by_theme: dict[str, list[IndicatorLine]] = defaultdict(list)
+    def lines_by_theme(self, area: Area, line_of: Callable[[Indicator, Area], Line | None] | None = None) -> list[tuple[object, list[Line]]]:
+        """Each theme with its indicators' lines, by indicator name; `line_of` makes a line (`ward_lines` takes kept ones)."""
+        line_of = line_of or self.indicator_line
+        by_theme: dict[str, list] = defaultdict(list)
         for indicator in sorted(self.model.indicators.values(), key=lambda i: (i.name, i.id)):
-            line = self.indicator_line(indicator, area)
+            line = line_of(indicator, area)
             if line is not None:
                 by_theme[indicator.theme].append(line)
         return [(theme, by_theme[theme.id]) for theme in self.model.themes if by_theme.get(theme.id)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .downloads import csv_text
-from .page_cache import Bundle, InputPrints, PageCache, stamp
+from .page_cache import Bundle, InputPrints, PageCache, group_name, stamp
 from .parallel import fork_shares
 from .render import chart_texts, keyed_spec, svg_path
 from .search import indexed_print
@@ -52,9 +52,10 @@ class GroupWriter:
 
     def write(self, groups: Iterable[Group]) -> Written:
         groups = list(groups)
+        last_keys = PageCache.load_keys(self.cache / "pages")
 
         def write_share(share: int, count: int) -> Written:
-            return self._write_share([g for g, s in zip(groups, group_shares(groups, count), strict=True) if s == share])
+            return self._write_share([g for g, s in zip(groups, group_shares(groups, count), strict=True) if s == share], last_keys)
 
         shares = fork_shares(write_share)
         total = shares[0]
@@ -63,15 +64,21 @@ class GroupWriter:
         total.html.sort()
         return total
 
-    def _write_share(self, groups: list[Group]) -> Written:
-        done = Written(PageCache(self.cache / "pages"))
+    def _write_share(self, groups: list[Group], last_keys: dict[str, str]) -> Written:
+        done = Written(PageCache(self.cache / "pages", last_keys))
         for group in groups:
             key = self.prints.key(*group.key) if group.key else None
-            bundle = done.pages.get(key) if key else None
+            name = group_name(group.key) if group.key else None
+            bundle = done.pages.get(key, name) if key else None
             if bundle is None:
                 bundle = Bundle()
+                if group.parts is not None:
+                    last = done.pages.last(name) if name else None
+                    group.parts.begin(last.parts if last else {})
                 with timed("measures"):  # the domain work of a group happens as its items are made
                     items = list(group.make())
+                if group.parts is not None:
+                    bundle.parts = group.parts.take()
                 for item in items:
                     done.specs.update(self._add(item, bundle))
                 if key:

@@ -139,7 +139,7 @@ def test_a_value_that_would_need_escaping_is_refused():
 
 def test_a_damaged_bundle_counts_as_missing(tmp_path):
     cache, key = PageCache(tmp_path), "ab" + "0" * 62
-    kept = Bundle({"index.html": "<p>x\r\ny</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"})
+    kept = Bundle({"index.html": "<p>x\r\ny</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"}, {"line/x": "key\n"})
     cache.put(key, kept)
     assert cache.get(key) == kept
     whole = (tmp_path / "ab" / f"{key}.bundle").read_bytes()
@@ -162,3 +162,15 @@ def test_the_settings_file_is_part_of_every_key(tmp_path):
     assert site_digest(dataset, {**settings, "OUTPUT_PATH": "/elsewhere"}, []) == before  # where things go is not what pages show
     conf.write_text("SITENAME = 'x'\n\ndef shout(text):\n    return text.upper()\n", encoding="utf-8")
     assert site_digest(dataset, settings, []) != before
+
+
+def test_a_changed_group_finds_its_last_version(tmp_path):
+    """A build records which key each group had, so the next can take kept parts (a ward card's lines) from it."""
+    cache, key = PageCache(tmp_path), "ab" + "1" * 62
+    assert cache.get(key, "ward/E05000001") is None
+    cache.put(key, Bundle({"wards/E05000001/index.html": "<p>card</p>"}, parts={"line/NI1": "k\n"}))
+    cache.sweep()
+    later = PageCache(tmp_path, PageCache.load_keys(tmp_path))
+    assert later.last("ward/E05000001").parts == {"line/NI1": "k\n"} and later.last("ward/E05000002") is None
+    assert (later.hits, later.misses) == (0, 0)  # looking up a last version is not a use of the cache
+    assert PageCache.load_keys(tmp_path / "nowhere") == {}

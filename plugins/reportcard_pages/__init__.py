@@ -26,10 +26,11 @@ from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import render_svgs, renderer_version
 from reportcard.search import SearchIndexing, index_key
-from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_download, site_groups, ward_feed_url
+from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_download, site_groups, ward_feed_url, ward_url
 from reportcard.site_files import write_file
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
+from reportcard.ward_lines import WardLines
 from reportcard.writing import GroupWriter
 
 #: What pages are made with: a change to any of these files changes every page group's key.
@@ -112,10 +113,14 @@ class ReportCardGenerator(Generator):
         ]
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
-        groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
-                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit), [Group(None, data_page)])
         pages_writer = self._writer(model, shared, output)
+        ward_lines = WardLines(pages_writer.prints.line, self.row_renderer(shared), pages_writer.prints.site)
+        groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
+                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_lines), [Group(None, data_page)])
         written = pages_writer.write(groups)
+        # Old versions of changed groups are removed while the rest is made (unlinking thousands of bundles takes a second).
+        sweeping = ThreadPoolExecutor(1)
+        swept = sweeping.submit(written.pages.sweep)
         with timed("changes"):
             self._write_feeds(output, model, releases, indicator_names)
         write_file(output / "robots.txt", robots_txt(public_url))
@@ -132,7 +137,8 @@ class ReportCardGenerator(Generator):
                 search.finish()
         finally:
             search.cancel()
-        written.pages.sweep()
+        swept.result()
+        sweeping.shutdown()
         build.outcome = build.CacheUse(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused)
 
     def page_context(self, model) -> dict:
@@ -151,6 +157,11 @@ class ReportCardGenerator(Generator):
             return self.get_template(page.template).render(context)
 
         return render_page
+
+    def row_renderer(self, shared: dict) -> Callable:
+        """A ward card's figure line as its table row, rendered by the macro the card's template uses."""
+        macros = self.get_template("macros").make_module(dict(shared, SITEURL=path_to_url(get_relative_path(ward_url("ward")))))
+        return lambda line, ward: macros.figure_row(line, ward, ward.current)
 
     def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
         """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
