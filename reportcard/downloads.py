@@ -26,7 +26,17 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame) -> str:
+class Lines(list):
+    """Rows already written as CSV lines by `csv_line` (a ward card keeps its lines from one build to the next)."""
+
+
+def csv_line(columns: list[tuple[str, str]], row: dict) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([safe_cell(row.get(key)) for key, _ in columns])
+    return out.getvalue()
+
+
+def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame | Lines) -> str:
     """A header of column keys, then one line per row, every cell made safe.
 
     A frame (an indicator's 30,000 figures) is made safe once per distinct value and written by
@@ -38,6 +48,8 @@ def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame) ->
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([key for key, _ in columns])
+    if isinstance(rows, Lines):
+        return out.getvalue() + "".join(rows)
     for row in rows:
         writer.writerow([safe_cell(row.get(key)) for key, _ in columns])
     return out.getvalue()

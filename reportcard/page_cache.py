@@ -200,14 +200,18 @@ class InputPrints:
     def ward(self, ward: Area) -> str:
         """Its own rows; its councils' and country's rows of ward-level indicators; its peers' (for placings); targets; commentary."""
         ancestors = self.model.ancestors(ward)
-        return _sha(self.site, "ward", ward.code, self._area.get(ward.code, 0),
-                    [(a.code, self._area_ward_level.get(a.code, 0)) for a in ancestors], self._peers.get(ward.parent_code or "", []),
-                    self._targets_of({ward.code} | {a.code for a in ancestors}), self._commentary(ward.code))
+        return _sha(self.ward_shell(ward), self._area.get(ward.code, 0), [(a.code, self._area_ward_level.get(a.code, 0)) for a in ancestors],
+                    self._peers.get(ward.parent_code or "", []))
+
+    def ward_shell(self, ward: Area) -> str:
+        """A ward card but for its figures (`ward_parts`): the statuses of the targets covering it, and its commentary."""
+        return _sha(self.site, "ward", ward.code, self._targets_of({ward.code} | {a.code for a in self.model.ancestors(ward)}),
+                    self._commentary(ward.code))
 
     def line(self, indicator_id: str, ward: Area, benchmarks: list[Area]) -> str:
         """One indicator's line on a ward card: the row sums of the ward, of its benchmarks (in the line's comparisons)
         and, for a current ward's placing, of every ward its council has. Only ever compared with the same line's key
-        in the card's last version, after the site digest (`WardLines`), so it is the sums as text, not hashed again:
+        in the card's last version, after the site digest (`WardParts`), so it is the sums as text, not hashed again:
         a card asks for fifty."""
         pair, parent = self._pair, self.model.parent(ward)
         peers = self._peer_sum(indicator_id, parent) if ward.current and parent is not None else 0
@@ -250,7 +254,7 @@ class InputPrints:
 class Bundle:
     """Every file of one page group: text by site path (pages before stamping), chart SVGs by spec key,
     what the search index reads of each page (`search.indexed_print`), and parts kept for the group's
-    next version but not published (a ward card's lines, `ward_lines`)."""
+    next version but not published (a ward card's lines, `ward_parts`)."""
 
     texts: dict[str, str] = field(default_factory=dict)
     svgs: dict[str, str] = field(default_factory=dict)

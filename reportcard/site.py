@@ -17,10 +17,11 @@ from . import formatting as fmt
 from .changes import Release
 from .charts import Chart
 from .commentary import commentary_for
+from .downloads import Lines
 from .model import ALL, Area, Indicator, Model, Organisation, Partnership, plain
 from .plots import areas_chart, map_chart, trend_chart
 from .views import Views
-from .ward_lines import FIGURE_COLUMNS, WardLines, figure_row
+from .ward_parts import FIGURE_COLUMNS, WardParts, figure_row
 
 
 @dataclass
@@ -28,13 +29,14 @@ class Page:
     path: str
     template: str
     context: dict
+    html: str | None = None  # already rendered (a ward card assembled from kept parts), else rendered from the template
 
 
 @dataclass
 class Download:
     path: str
     columns: list[tuple[str, str]]
-    rows: list[dict] | pd.DataFrame
+    rows: list[dict] | pd.DataFrame | Lines
 
 
 def ward_url(code: str) -> str:
@@ -75,17 +77,17 @@ URLS = {
     "organisation_url": organisation_url,
 }
 
-def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept: WardLines | None = None) -> Iterator[Page | Download]:
-    """With `kept`, the figure lines come rendered, most of them from the card's last version; else the template renders them."""
+def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept: WardParts | None = None) -> Iterator[Page | Download]:
+    """With `kept`, the card comes assembled from the parts of its last version that did not change; else the template makes it all."""
     csv_path = f"wards/{ward.code}/{ward.code}.csv"
     if kept is None:
         themes = views.lines_by_theme(ward)
         yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, ward) for _, lines in themes for line in lines])
     else:
         rows = kept.lines_by_theme(views, ward)
-        yield Download(csv_path, FIGURE_COLUMNS, [row.figures for _, theme_rows in rows for row in theme_rows])
+        yield Download(csv_path, FIGURE_COLUMNS, Lines(row.csv for _, theme_rows in rows for row in theme_rows))
         themes = [(theme, [row.html for row in theme_rows]) for theme, theme_rows in rows]
-    yield Page(
+    page = Page(
         ward_url(ward.code),
         "ward",
         {
@@ -100,6 +102,9 @@ def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept
             "benchmarks": [a.name for a in views.benchmark_areas(ward)],
         },
     )
+    if kept is not None:
+        page.html = kept.card(page, ward, themes)
+    yield page
 
 
 def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Download]:
@@ -319,15 +324,15 @@ class Group:
     key: tuple[str, str] | None
     make: Callable[[], Iterable[Page | Download | Chart]]
     batch: str | None = None  # groups of one batch (a council's wards) share worked-out figures, so are made in one process
-    parts: WardLines | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
+    parts: WardParts | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
 
 
 def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT,
-                ward_lines: WardLines | None = None) -> Iterator[Group]:
+                ward_parts: WardParts | None = None) -> Iterator[Group]:
     """Everything the site publishes, in a fixed order so two builds of the same data are identical.
 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
-    With `ward_lines`, a ward card made again keeps the lines of its last version that did not change.
+    With `ward_parts`, a ward card made again keeps the parts of its last version that did not change.
     """
     views = Views(model)
     scorecard = views.scorecard()  # worked out before the groups are shared between processes, so each has the target views
@@ -347,8 +352,8 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     # A council's wards one after another, in one process: a ward's placing reads every sibling's figures,
     # which then stay cached for the siblings' own cards.
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: (a.parent_code or "", a.code)):
-        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir, ward_lines), batch=ward.parent_code,
-                    parts=ward_lines)
+        yield Group(("ward", ward.code), partial(ward_card, model, views, ward, commentary_dir, ward_parts), batch=ward.parent_code,
+                    parts=ward_parts)
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
         yield Group(("area", area.code), partial(area_page, model, views, area))

@@ -129,7 +129,7 @@ class Views:
         return line
 
     def lines_by_theme(self, area: Area, line_of: Callable[[Indicator, Area], Line | None] | None = None) -> list[tuple[object, list[Line]]]:
-        """Each theme with its indicators' lines, by indicator name; `line_of` makes a line (`ward_lines` takes kept ones)."""
+        """Each theme with its indicators' lines, by indicator name; `line_of` makes a line (`ward_parts` takes kept ones)."""
         line_of = line_of or self.indicator_line
         by_theme: dict[str, list] = defaultdict(list)
         for indicator in sorted(self.model.indicators.values(), key=lambda i: (i.name, i.id)):

@@ -99,7 +99,7 @@ class GroupWriter:
         """Render one page, download or chart into the group's bundle; returns a chart's spec (key -> JSON) to render."""
         if isinstance(item, Page):
             with timed("pages"):
-                html = bundle.texts[item.path] = self.render_page(item)
+                html = bundle.texts[item.path] = item.html if item.html is not None else self.render_page(item)
                 mark = indexed_print(html)
                 if mark:
                     bundle.search[item.path] = mark

@@ -30,7 +30,7 @@ from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_d
 from reportcard.site_files import write_file
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
-from reportcard.ward_lines import WardLines
+from reportcard.ward_parts import CardTemplates, WardParts
 from reportcard.writing import GroupWriter
 
 #: What pages are made with: a change to any of these files changes every page group's key.
@@ -114,9 +114,9 @@ class ReportCardGenerator(Generator):
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
         pages_writer = self._writer(model, shared, output)
-        ward_lines = WardLines(pages_writer.prints.line, self.row_renderer(shared), pages_writer.prints.site)
+        ward_parts = WardParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
         groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
-                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_lines), [Group(None, data_page)])
+                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts), [Group(None, data_page)])
         written = pages_writer.write(groups)
         # Old versions of changed groups are removed while the rest is made (unlinking thousands of bundles takes a second).
         sweeping = ThreadPoolExecutor(1)
@@ -158,10 +158,11 @@ class ReportCardGenerator(Generator):
 
         return render_page
 
-    def row_renderer(self, shared: dict) -> Callable:
-        """A ward card's figure line as its table row, rendered by the macro the card's template uses."""
+    def card_templates(self, shared: dict, render_page: Callable[[Page], str]) -> CardTemplates:
+        """A ward card's parts, rendered by the macros its template uses (every card is at the same depth)."""
         macros = self.get_template("macros").make_module(dict(shared, SITEURL=path_to_url(get_relative_path(ward_url("ward")))))
-        return lambda line, ward: macros.figure_row(line, ward, ward.current)
+        return CardTemplates(row=lambda line, ward: macros.figure_row(line, ward, ward.current),
+                             figures=lambda themes, ward: macros.figure_lines(themes, ward, ward.current), card=render_page)
 
     def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
         """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""

@@ -1,0 +1,145 @@
+"""The parts of a ward card kept from one build to the next: each figure line, and the rest of the card.
+
+A ward card has a line for each of about fifty indicators, and working out and rendering those
+lines is most of the cost of a card. When one ward-level indicator's figures change, every ward
+card changes, but only in that indicator's line. So each line is kept as it was published (its
+table row, rendered, and its CSV line) beside the key of the observation rows behind it
+(`InputPrints.line`), and a card made again takes every line whose key is unchanged from the
+card's last version instead of working it out. The rest of the card (councillors, targets,
+commentary...) is kept the same way, rendered with a placeholder where the figures go, under a key
+of what it shows (`InputPrints.ward_shell`) and which themes have lines.
+
+The page cache hands in the parts stored with the card's last version (`begin`) and stores the new
+ones with the new version (`take`); nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from . import formatting as fmt
+from .downloads import csv_line
+from .model import Area, Indicator
+from .page_cache import InputPrints
+from .plots import AREA_COLUMNS
+from .views import IndicatorLine, Views
+
+if TYPE_CHECKING:  # site imports this module
+    from .site import Page
+
+#: The columns of a ward's or council's CSV: one row per indicator line.
+FIGURE_COLUMNS = [
+    ("indicator_id", "Indicator id"),
+    ("indicator", "Indicator"),
+    *AREA_COLUMNS,
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("trend", "Direction of travel"),
+    ("note", "Note"),
+]
+
+
+def figure_row(line: IndicatorLine, area: Area) -> dict[str, str]:
+    """A line as a row of the area's CSV: numbers rounded as on the page."""
+    f, indicator = line.latest, line.indicator
+    return {
+        "indicator_id": indicator.id,
+        "indicator": indicator.name,
+        "area_code": area.code,
+        "area": area.name,
+        "period": f.period,
+        "value": fmt.csv_number(f.value, indicator.places),
+        "lower": fmt.csv_number(f.lower, indicator.places),
+        "upper": fmt.csv_number(f.upper, indicator.places),
+        "unit": indicator.unit_label or indicator.unit,
+        "status": f.status or "",
+        "trend": line.trend.label,
+        "note": f.note or "",
+    }
+
+
+@dataclass
+class Row:
+    """One line as a ward card publishes it: the table row and the row of the card's CSV, as a CSV line."""
+
+    html: Markup
+    csv: str
+
+
+def _stored(key: str, row: Row | None) -> str:
+    """Key, the length of the CSV line (which may hold a newline in quotes), the CSV line, the HTML; just the key where there is no line."""
+    return f"{key}\n" if row is None else f"{key}\n{len(row.csv)}\n{row.csv}{row.html}"
+
+
+def _row(stored: str) -> Row | None:
+    length, _, rest = stored.partition("\n")
+    return Row(Markup(rest[int(length):]), rest[:int(length)]) if length else None
+
+
+#: Where the figures go in a card's kept shell (not a data-version token: `page_cache.stamp` leaves it alone).
+FIGURES = "@@reportcard:figures@@"
+
+
+@dataclass
+class CardTemplates:
+    """How a card's parts are rendered (the plugin's Jinja templates)."""
+
+    row: Callable[[IndicatorLine, Area], str]  # one line's table row
+    figures: Callable[[list, Area], str]  # the figures section, from themes and their rendered rows
+    card: Callable[[Page], str]  # the whole card
+
+
+class WardParts:
+    """Keys come from `prints`; `prints.site` (code, templates, names...) is stored once with each card's parts."""
+
+    def __init__(self, prints: InputPrints, templates: CardTemplates):
+        self._prints, self._templates = prints, templates
+        self._kept: dict[str, str] = {}
+        self._made: dict[str, str] = {}
+
+    def begin(self, kept: dict[str, str]) -> None:
+        """The parts stored with the card's last version (none for a card not made before, or made from other code or names)."""
+        self._kept = kept if kept.get("site") == self._prints.site else {}
+        self._made = {"site": self._prints.site}
+
+    def take(self) -> dict[str, str]:
+        """The parts of the card just made, to be stored with it."""
+        made, self._kept, self._made = self._made, {}, {}
+        return made
+
+    def _reuse(self, name: str, key: str) -> str | None:
+        """The kept part if it has this key (and keep it for next time either way)."""
+        kept = self._kept.get(name, "")
+        if kept.startswith(f"{key}\n"):
+            self._made[name] = kept
+            return kept[len(key) + 1:]
+        return None
+
+    def lines_by_theme(self, views: Views, ward: Area) -> list[tuple[object, list[Row]]]:
+        benchmarks = views.benchmark_areas(ward)
+
+        def row(indicator: Indicator, area: Area) -> Row | None:
+            name, key = f"line/{indicator.id}", self._prints.line(indicator.id, ward, benchmarks)
+            kept = self._reuse(name, key)
+            if kept is not None:
+                return _row(kept)
+            line = views.indicator_line(indicator, area)
+            made = None if line is None else Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)))
+            self._made[name] = _stored(key, made)
+            return made
+
+        return views.lines_by_theme(ward, row)
+
+    def card(self, page: Page, ward: Area, themes: list[tuple[object, list[Markup]]]) -> str:
+        """The card's HTML: its kept shell (or one rendered now) with the figures put in."""
+        key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in themes)}"
+        shell = self._reuse("shell", key)
+        if shell is None:
+            shell = self._templates.card(dataclasses.replace(page, context={**page.context, "figures": Markup(FIGURES)}))
+            self._made["shell"] = f"{key}\n{shell}"
+        return shell.replace(FIGURES, self._templates.figures(themes, ward), 1) if themes else shell

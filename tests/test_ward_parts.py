@@ -1,0 +1,144 @@
+"""A ward card's parts kept between builds: each taken back only while what it shows is unchanged."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportcard.downloads import csv_text
+from reportcard.model import build_model
+from reportcard.page_cache import InputPrints
+from reportcard.site import ward_card
+from reportcard.validate import validate_folder
+from reportcard.views import Views
+from reportcard.ward_parts import FIGURES, CardTemplates, WardParts
+
+ROOT = Path(__file__).resolve().parents[1]
+WARD, SIBLING, TRAFFORD = "E05015239", "E05015240", "E08000009"
+
+
+@pytest.fixture(scope="module")
+def model():
+    report, dataset = validate_folder(ROOT / "data")
+    assert report.valid
+    return build_model(dataset)
+
+
+def _with_value(model, indicator_id: str, area_code: str, value: float):
+    """The model with one area's figures of one indicator changed (what a data commit does)."""
+    observations = model.observations.copy()
+    rows = (observations["indicator_id"] == indicator_id) & (observations["area_code"] == area_code)
+    assert rows.any()
+    observations.loc[rows, "value"] = value
+    return dataclasses.replace(model, observations=observations)
+
+
+class Renders(CardTemplates):
+    """Stand-in templates that count the lines and cards they are asked to render."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.cards = 0
+        super().__init__(self._row, lambda themes, ward: "".join(html for _, rows in themes for html in rows), self._card)
+
+    def _row(self, line, ward) -> str:
+        self.lines.append(line.indicator.id)
+        return f"<tr><th>{line.indicator.id}</th><td>{line.value}</td></tr>"
+
+    def _card(self, page) -> str:
+        self.cards += 1
+        targets = "".join(t.status.verdict.key for t in page.context["targets"])
+        return f"<h1>{page.context['ward'].name}</h1><table>{page.context['figures']}</table><p>{targets}</p>"
+
+
+def _parts(model, renders: Renders, site: str = "site") -> WardParts:
+    return WardParts(InputPrints(model, site, ROOT), renders)
+
+
+def _card(model, parts: WardParts, kept: dict[str, str], code: str = WARD) -> tuple[list, dict[str, str]]:
+    parts.begin(kept)
+    items = list(ward_card(model, Views(model), model.areas[code], ROOT / "content" / "commentary", parts))
+    return items, parts.take()
+
+
+def test_an_unchanged_card_takes_every_part_back(model):
+    renders = Renders()
+    parts = _parts(model, renders)
+    first, stored = _card(model, parts, {})
+    assert renders.lines and renders.cards == 1
+    assert len(stored) == len(model.indicators) + 2  # a part for every indicator (a line or not), the shell, the site
+    rendered = len(renders.lines)
+    again, stored_again = _card(model, parts, stored)
+    assert len(renders.lines) == rendered and renders.cards == 1, "nothing is rendered again"
+    assert again[0].rows == first[0].rows and again[1].html == first[1].html and stored_again == stored
+    assert FIGURES not in first[1].html and "<tr><th>ward-population</th>" in first[1].html
+
+
+def test_only_the_changed_indicators_line_is_worked_out_again(model):
+    _, stored = _card(model, _parts(model, Renders()), {})
+    changed = _with_value(model, "ward-population", WARD, 99999)
+    renders = Renders()
+    items, _ = _card(changed, _parts(changed, renders), stored)
+    assert renders.lines == ["ward-population"] and renders.cards == 0  # the rest of the card shows no figure
+    csv_row = next(r for r in csv.DictReader(io.StringIO(csv_text(items[0].columns, items[0].rows))) if r["indicator_id"] == "ward-population")
+    assert csv_row["value"] == "99999"
+    assert f"<th>ward-population</th><td>{line_value(changed)}</td>" in items[1].html
+
+
+def line_value(model) -> str:
+    return Views(model).indicator_line(model.indicators["ward-population"], model.areas[WARD]).value
+
+
+def test_a_target_status_changing_renders_the_rest_of_the_card_again(model):
+    """A target covering the ward is on its card: its council's figure of the target's indicator is read by the shell."""
+    target = next(t for t in model.targets.values() if model.agreements[t.agreement_id].area_code == TRAFFORD)
+    renders = Renders()
+    _, stored = _card(model, _parts(model, renders), {})
+    changed = _with_value(model, target.indicator_id, TRAFFORD, 0)
+    _card(changed, _parts(changed, renders), stored)
+    assert renders.cards == 2
+
+
+def _with_council_figure(model):
+    """The demo's ward indicators have no council figures: give Trafford one, copied from its ward's."""
+    observations = model.observations
+    row = observations[(observations["indicator_id"] == "ward-population") & (observations["area_code"] == WARD)].copy()
+    row["area_code"] = TRAFFORD
+    return dataclasses.replace(model, observations=pd.concat([observations, row], ignore_index=True))
+
+
+@pytest.mark.parametrize("area_code", [SIBLING, TRAFFORD])
+def test_a_line_reads_its_council_and_its_councils_other_wards(model, area_code):
+    """A sibling's figure moves the ward's placing; the council's moves the comparison: both change the key."""
+    model = _with_council_figure(model)
+    before = InputPrints(model, "site", ROOT)
+    after = InputPrints(_with_value(model, "ward-population", area_code, 12345), "site", ROOT)
+    ward = model.areas[WARD]
+    benchmarks = Views(model).benchmark_areas(ward)
+    assert before.line("ward-population", ward, benchmarks) != after.line("ward-population", ward, benchmarks)
+    other = next(i for i in sorted(model.indicators) if i != "ward-population" and model.series(i, WARD))
+    assert before.line(other, ward, benchmarks) == after.line(other, ward, benchmarks)
+
+
+def test_parts_kept_under_other_code_or_names_are_not_taken(model):
+    renders = Renders()
+    _, stored = _card(model, _parts(model, renders), {})
+    rendered = len(renders.lines)
+    _card(model, _parts(model, renders, "other site"), stored)
+    assert len(renders.lines) == 2 * rendered and renders.cards == 2
+
+
+def test_a_stored_part_of_another_key_is_not_taken(model):
+    renders = Renders()
+    parts = _parts(model, renders)
+    _, stored = _card(model, parts, {})
+    forged = {name: text if name == "site" else "0 " + text for name, text in stored.items()}  # the same parts under other keys
+    renders.lines.clear()
+    _card(model, parts, forged)
+    assert renders.cards == 2
+    assert len(renders.lines) == sum(1 for name, text in stored.items() if name.startswith("line/") and text.partition("\n")[2])
