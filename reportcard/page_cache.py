@@ -35,7 +35,7 @@ from .site_files import create_file
 # -- placeholders for what changes with every data version -----------------------------------
 
 _TOKEN = "@@reportcard:{}@@"
-_TOKEN_START, _TOKEN_END = _TOKEN.split("{}")
+TOKEN_START, _TOKEN_END = _TOKEN.split("{}")
 TOKENS = {name: _TOKEN.format(name) for name in ("id", "short", "kind", "date", "year", "checks")}
 _SAFE_VALUE = re.compile(r"^[\w :,.+-]*$")
 
@@ -64,14 +64,14 @@ def stamp_values(version: DataVersion, checks: str) -> dict[str, str]:
 
 def stamp(text: str, values: dict[str, str]) -> str:
     """Fill in the tokens in one pass over the text (every page is stamped in every build); an unknown one is left."""
-    pieces = text.split(_TOKEN_START)
+    pieces = text.split(TOKEN_START)
     if len(pieces) == 1:
         return text
     stamped = [pieces[0]]
     for piece in pieces[1:]:
         name, found, rest = piece.partition(_TOKEN_END)
         value = values.get(_TOKEN.format(name)) if found else None
-        stamped.append(_TOKEN_START + piece if value is None else value + rest)
+        stamped.append(TOKEN_START + piece if value is None else value + rest)
     return "".join(stamped)
 
 

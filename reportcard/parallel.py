@@ -73,6 +73,7 @@ def _fork(work: Callable[[int, int], Result], share: int, count: int) -> tuple[i
     status = 1  # the child: do one share, send it back, and leave without running the parent's clean-up
     try:
         os.close(read)
+        stages.forked()
         before = dict(stages.seconds)
         if site_files.current is not None:  # send back only the site files this share writes
             site_files.current.recorded = {}

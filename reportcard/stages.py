@@ -15,16 +15,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 seconds: dict[str, float] = defaultdict(float)
+_open: list[str] = []
 
 
 @contextmanager
 def timed(stage: str) -> Iterator[None]:
+    """Time spent in a stage timed inside another (a ward card rendered while its group is made) counts for the inner one only."""
     start = time.perf_counter()
+    _open.append(stage)
     try:
         yield
     finally:
-        seconds[stage] += time.perf_counter() - start
+        _open.pop()
+        spent = time.perf_counter() - start
+        seconds[stage] += spent
+        if _open:
+            seconds[_open[-1]] -= spent
 
 
 def reset() -> None:
     seconds.clear()
+
+
+def forked() -> None:
+    """In a forked child: the stages its parent had open are the parent's to time."""
+    _open.clear()

@@ -27,6 +27,7 @@ from .downloads import csv_line
 from .model import Area, Indicator
 from .page_cache import InputPrints
 from .plots import AREA_COLUMNS
+from .stages import timed
 from .views import IndicatorLine, Views
 
 if TYPE_CHECKING:  # site imports this module
@@ -129,7 +130,11 @@ class WardParts:
             if kept is not None:
                 return _row(kept)
             line = views.indicator_line(indicator, area)
-            made = None if line is None else Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)))
+            if line is None:
+                made = None
+            else:
+                with timed("pages"):
+                    made = Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)))
             self._made[name] = _stored(key, made)
             return made
 
@@ -139,7 +144,8 @@ class WardParts:
         """The card's HTML: its kept shell (or one rendered now) with the figures put in."""
         key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in themes)}"
         shell = self._reuse("shell", key)
-        if shell is None:
-            shell = self._templates.card(dataclasses.replace(page, context={**page.context, "figures": Markup(FIGURES)}))
-            self._made["shell"] = f"{key}\n{shell}"
-        return shell.replace(FIGURES, self._templates.figures(themes, ward), 1) if themes else shell
+        with timed("pages"):
+            if shell is None:
+                shell = self._templates.card(dataclasses.replace(page, context={**page.context, "figures": Markup(FIGURES)}))
+                self._made["shell"] = f"{key}\n{shell}"
+            return shell.replace(FIGURES, self._templates.figures(themes, ward), 1) if themes else shell

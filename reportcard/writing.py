@@ -8,17 +8,20 @@ stage holds every page in memory. Charts are only keyed here; their SVGs are ren
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .downloads import csv_text
-from .page_cache import Bundle, InputPrints, PageCache, group_name, stamp
+from .page_cache import TOKEN_START, Bundle, InputPrints, PageCache, group_name, stamp
 from .parallel import fork_shares
 from .render import chart_texts, keyed_spec, svg_path
 from .search import indexed_print
 from .site import Download, Group, Page
-from .site_files import write_file
+from .site_files import keep_file, write_file
 from .stages import timed
 
 
@@ -89,11 +92,26 @@ class GroupWriter:
                         done.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
             with timed("pages"):
                 for path, text in bundle.texts.items():
-                    write_file(self.output / path, stamp(text, self.stamps))
+                    self._write(path, text, key)
             done.svgs.update(bundle.svgs)
             done.search.update(bundle.search)
             done.html += [p for p in bundle.texts if p.endswith(".html")]
         return done
+
+    @cached_property
+    def _stamps_key(self) -> str:
+        return hashlib.sha256(json.dumps(self.stamps, sort_keys=True).encode()).hexdigest()
+
+    def _write(self, path: str, text: str, group_key: str | None) -> None:
+        """A keyed group's file is named in the site's manifest by the group's key (and the data version, where the
+        text has its tokens), so an unchanged one is linked without stamping or hashing it."""
+        target = self.output / path
+        if group_key is None:
+            write_file(target, stamp(text, self.stamps))
+            return
+        file_key = f"{group_key}:{self._stamps_key}" if TOKEN_START in text else group_key
+        if not keep_file(target, file_key):
+            write_file(target, stamp(text, self.stamps), file_key)
 
     def _add(self, item: Page | Download, bundle: Bundle) -> dict[str, str]:
         """Render one page, download or chart into the group's bundle; returns a chart's spec (key -> JSON) to render."""

@@ -1,5 +1,7 @@
 """Forked shares: every share's result comes back in order, and a child's error is raised here."""
 
+import time
+
 import pytest
 
 from reportcard import stages
@@ -62,3 +64,10 @@ def test_write_file_makes_missing_folders_and_keeps_bytes(tmp_path):
     write_file(tmp_path / "a" / "b" / "other.csv", "x")
     assert (tmp_path / "a" / "b" / "page.html").read_bytes() == "line\r\nnext é\n".encode()
     assert (tmp_path / "a" / "b" / "other.csv").read_text() == "x"
+
+
+def test_a_stage_timed_inside_another_counts_once():
+    stages.reset()
+    with stages.timed("measures"), stages.timed("pages"):
+        time.sleep(0.05)
+    assert stages.seconds["pages"] >= 0.05 and stages.seconds["measures"] < 0.04
