@@ -260,6 +260,7 @@ class Bundle:
     svgs: dict[str, str] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each text, names it in the site's manifest (`site_files`)
 
 
 def group_name(group_key: tuple[str, str]) -> str:
@@ -313,14 +314,14 @@ class PageCache:
                     into[name], at = stored[at:at + length], at + length
             if at != len(stored):
                 raise ValueError("cut short")
-            return Bundle(texts, header["svgs"], header["search"], parts)
+            return Bundle(texts, header["svgs"], header["search"], parts, header["digests"])
         except (OSError, ValueError, KeyError, TypeError):  # missing, cut short, or from an older layout
             return None
 
     def put(self, key: str, bundle: Bundle) -> None:
         """Half a bundle (a build stopped while writing) is shorter than its header says, so `get` treats it as missing."""
         header = json.dumps({"lengths": [[p, len(text)] for p, text in bundle.texts.items()], "svgs": bundle.svgs, "search": bundle.search,
-                             "parts": [[name, len(text)] for name, text in bundle.parts.items()]})
+                             "parts": [[name, len(text)] for name, text in bundle.parts.items()], "digests": bundle.digests})
         create_file(self._path(key), "\n".join([header, "".join([*bundle.texts.values(), *bundle.parts.values()])]).encode("utf-8"))
 
     def add(self, other: PageCache) -> None:

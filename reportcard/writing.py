@@ -84,6 +84,7 @@ class GroupWriter:
                     bundle.parts = group.parts.take()
                 for item in items:
                     done.specs.update(self._add(item, bundle))
+                bundle.digests = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in bundle.texts.items()}
                 if key:
                     done.pages.put(key, bundle)
             else:
@@ -92,7 +93,7 @@ class GroupWriter:
                         done.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
             with timed("pages"):
                 for path, text in bundle.texts.items():
-                    self._write(path, text, key)
+                    self._write(path, text, bundle.digests[path])
             done.svgs.update(bundle.svgs)
             done.search.update(bundle.search)
             done.html += [p for p in bundle.texts if p.endswith(".html")]
@@ -102,14 +103,11 @@ class GroupWriter:
     def _stamps_key(self) -> str:
         return hashlib.sha256(json.dumps(self.stamps, sort_keys=True).encode()).hexdigest()
 
-    def _write(self, path: str, text: str, group_key: str | None) -> None:
-        """A keyed group's file is named in the site's manifest by the group's key (and the data version, where the
-        text has its tokens), so an unchanged one is linked without stamping or hashing it."""
+    def _write(self, path: str, text: str, digest: str) -> None:
+        """A file is named in the site's manifest by the digest of its text as the group made it (kept with the group)
+        and the data version where the text has its tokens, so an unchanged one is linked without stamping or hashing it."""
         target = self.output / path
-        if group_key is None:
-            write_file(target, stamp(text, self.stamps))
-            return
-        file_key = f"{group_key}:{self._stamps_key}" if TOKEN_START in text else group_key
+        file_key = f"{digest}:{self._stamps_key}" if TOKEN_START in text else digest
         if not keep_file(target, file_key):
             write_file(target, stamp(text, self.stamps), file_key)
 

@@ -139,7 +139,8 @@ def test_a_value_that_would_need_escaping_is_refused():
 
 def test_a_damaged_bundle_counts_as_missing(tmp_path):
     cache, key = PageCache(tmp_path), "ab" + "0" * 62
-    kept = Bundle({"index.html": "<p>x\r\ny</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"}, {"line/x": "key\n"})
+    kept = Bundle({"index.html": "<p>x\r\ny</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"}, {"line/x": "key\n"},
+                  {"index.html": "d1", "a.csv": "d2"})
     cache.put(key, kept)
     assert cache.get(key) == kept
     whole = (tmp_path / "ab" / f"{key}.bundle").read_bytes()
