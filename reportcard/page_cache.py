@@ -239,7 +239,8 @@ class InputPrints:
         return _sha(self.site, "target", target_id, self._pair.get((target.indicator_id, area_code), 0))
 
     def all_targets(self, kind: str, entity_id: str) -> str:
-        """Partnership and organisation pages show target statuses from anywhere."""
+        """Partnership and organisation pages show target statuses from anywhere; so do the home page and the
+        lists (the scorecard), which otherwise read only what every page reads."""
         return _sha(self.site, kind, entity_id, self._all_targets)
 
     @cached_property

@@ -6,6 +6,7 @@ scale (7,000 wards) no stage holds every page in memory. URLs never use names, w
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -339,16 +340,21 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     councils = views.focus_councils()
     themes = _indicators_by_theme(model)
 
+    changes = views.what_changed()
+
     def home() -> Iterator[Page]:
         yield Page("index.html", "home", {
             "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
             "themes": model.themes,
             "scorecard": scorecard,
-            "changes": views.what_changed(),
+            "changes": changes,
             "indicators_by_theme": themes,
         })
 
-    yield Group(None, home)
+    # Lists keyed like partnership pages (every target's status, and everything site-wide), the home page also by
+    # its newest figures: at England scale it lists 7,000 wards, a second of rendering in every build.
+    newest = hashlib.sha256(repr([(c["indicator"].id, c["period"]) for c in changes]).encode()).hexdigest()
+    yield Group(("home", newest), home)
     # A council's wards one after another, in one process: a ward's placing reads every sibling's figures,
     # which then stay cached for the siblings' own cards.
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: (a.parent_code or "", a.code)):
@@ -357,23 +363,23 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
         yield Group(("area", area.code), partial(area_page, model, views, area))
-    yield Group(None, lambda: [
+    yield Group(("list", "areas"), lambda: [
         Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils}),
         Page("indicators/index.html", "indicators", {"groups": themes}),
     ])
     charted = views.chart_councils(chart_councils_limit)
     for indicator_id in sorted(model.indicators):
         yield Group(("indicator", indicator_id), partial(indicator_page, model, views, model.indicators[indicator_id], charted))
-    yield Group(None, lambda: [Page("targets/index.html", "scorecard", {
+    yield Group(("list", "targets"), lambda: [Page("targets/index.html", "scorecard", {
         "scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})])
     for target_id in sorted(model.targets):
         yield Group(("target", target_id), partial(target_page, model, views, target_id))
     partnerships = sorted(model.partnerships.values(), key=lambda p: p.name)
-    yield Group(None, lambda: [Page("partnerships/index.html", "partnerships", {"partnerships": partnerships})])
+    yield Group(("list", "partnerships"), lambda: [Page("partnerships/index.html", "partnerships", {"partnerships": partnerships})])
     for partnership in partnerships:
         yield Group(("partnership", partnership.id), partial(partnership_page, model, views, partnership, partnerships))
     organisations = sorted(model.organisations.values(), key=lambda o: o.name)
-    yield Group(None, lambda: [Page("organisations/index.html", "organisations", {"organisations": organisations})])
+    yield Group(("list", "organisations"), lambda: [Page("organisations/index.html", "organisations", {"organisations": organisations})])
     for organisation in organisations:
         yield Group(("organisation", organisation.id), partial(organisation_page, model, views, organisation))
 
