@@ -30,10 +30,16 @@ class Lines(list):
     """Rows already written as CSV lines by `csv_line` (a ward card keeps its lines from one build to the next)."""
 
 
+_line = io.StringIO()
+_line_writer = csv.writer(_line, lineterminator="\n")
+
+
 def csv_line(columns: list[tuple[str, str]], row: dict) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([safe_cell(row.get(key)) for key, _ in columns])
-    return out.getvalue()
+    """One row as `csv_text` writes it (a writer made once: a ward card asks for fifty lines)."""
+    _line.seek(0)
+    _line.truncate()
+    _line_writer.writerow([safe_cell(row.get(key)) for key, _ in columns])
+    return _line.getvalue()
 
 
 def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame | Lines) -> str:
