@@ -51,7 +51,7 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_build.py --scale demo --repeat 3 --output bench-results/build-demo.json
-	$(BIN)/python scripts/bench_build.py --scale england --repeat 1 --output bench-results/build-england.json
+	$(BIN)/python scripts/bench_build.py --scale england --repeat 3 --output bench-results/build-england.json
 
 ## Screenshots of a ward card (desktop, phone, print) into screenshots/
 screenshots: site system

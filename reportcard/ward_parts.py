@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import formatting as fmt
 from .downloads import csv_line
 from .model import Area, Indicator
-from .page_cache import InputPrints
+from .page_cache import Bundle, InputPrints
 from .plots import AREA_COLUMNS
 from .stages import timed
 from .views import IndicatorLine, Views
@@ -72,18 +72,9 @@ class Row:
     csv: str
 
 
-def _stored(key: str, row: Row | None) -> str:
-    """Key, the length of the CSV line (which may hold a newline in quotes), the CSV line, the HTML; just the key where there is no line."""
-    return f"{key}\n" if row is None else f"{key}\n{len(row.csv)}\n{row.csv}{row.html}"
-
-
-def _row(stored: str) -> Row | None:
-    length, _, rest = stored.partition("\n")
-    return Row(Markup(rest[int(length):]), rest[:int(length)]) if length else None
-
-
-#: Where the figures go in a card's kept shell (not a data-version token: `page_cache.stamp` leaves it alone).
-FIGURES = "@@reportcard:figures@@"
+#: Where the figures go in a card's shell. It starts with "<", which no value on a page can (values are escaped,
+#: commentary is sanitised), so the first one in a shell is always the template's.
+FIGURES = "<!-- reportcard: figures -->"
 
 
 @dataclass
@@ -96,30 +87,35 @@ class CardTemplates:
 
 
 class WardParts:
-    """Keys come from `prints`; `prints.site` (code, templates, names...) is stored once with each card's parts."""
+    """Keys come from `prints`; `prints.site` (code, templates, names...) is stored once with each card's parts.
+
+    A part stores no HTML: it points into the card's last page, which the page cache keeps anyway. A line is
+    its key, then where its row is in that page and its CSV line; the shell is its key and where the figures
+    were (the page around them is the shell).
+    """
 
     def __init__(self, prints: InputPrints, templates: CardTemplates):
         self._prints, self._templates = prints, templates
         self._kept: dict[str, str] = {}
+        self._page = ""
+        self._lines: dict[str, tuple[str, Row | None]] = {}
         self._made: dict[str, str] = {}
 
-    def begin(self, kept: dict[str, str]) -> None:
-        """The parts stored with the card's last version (none for a card not made before, or made from other code or names)."""
+    def begin(self, last: Bundle | None) -> None:
+        """The card's last version (None for a card not made before); its parts are ignored if made from other code or names."""
+        kept = last.parts if last is not None else {}
         self._kept = kept if kept.get("site") == self._prints.site else {}
-        self._made = {"site": self._prints.site}
+        self._page = next((text for path, text in last.texts.items() if path.endswith(".html")), "") if self._kept else ""
+        self._lines, self._made = {}, {"site": self._prints.site}
 
     def take(self) -> dict[str, str]:
         """The parts of the card just made, to be stored with it."""
-        made, self._kept, self._made = self._made, {}, {}
+        made, self._kept, self._page, self._made = self._made, {}, "", {}
         return made
 
     def _reuse(self, name: str, key: str) -> str | None:
-        """The kept part if it has this key (and keep it for next time either way)."""
         kept = self._kept.get(name, "")
-        if kept.startswith(f"{key}\n"):
-            self._made[name] = kept
-            return kept[len(key) + 1:]
-        return None
+        return kept[len(key) + 1:] if kept.startswith(f"{key}\n") else None
 
     def lines_by_theme(self, views: Views, ward: Area) -> list[tuple[object, list[Row]]]:
         benchmarks = views.benchmark_areas(ward)
@@ -128,24 +124,52 @@ class WardParts:
             name, key = f"line/{indicator.id}", self._prints.line(indicator.id, ward, benchmarks)
             kept = self._reuse(name, key)
             if kept is not None:
-                return _row(kept)
-            line = views.indicator_line(indicator, area)
-            if line is None:
+                made = None
+                if kept:
+                    start, end, csv = kept.split(" ", 2)
+                    made = Row(Markup(self._page[int(start):int(end)]), csv)
+            elif (line := views.indicator_line(indicator, area)) is None:
                 made = None
             else:
                 with timed("pages"):
                     made = Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)))
-            self._made[name] = _stored(key, made)
+            self._lines[name] = (key, made)
             return made
 
         return views.lines_by_theme(ward, row)
 
     def card(self, page: Page, ward: Area, themes: list[tuple[object, list[Markup]]]) -> str:
-        """The card's HTML: its kept shell (or one rendered now) with the figures put in."""
+        """The card's HTML: its kept shell (or one rendered now) with the figures put in; the parts note where each is."""
         key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in themes)}"
-        shell = self._reuse("shell", key)
+        kept = self._reuse("shell", key)
         with timed("pages"):
-            if shell is None:
+            if kept is None:
                 shell = self._templates.card(dataclasses.replace(page, context={**page.context, "figures": Markup(FIGURES)}))
-                self._made["shell"] = f"{key}\n{shell}"
-            return shell.replace(FIGURES, self._templates.figures(themes, ward), 1) if themes else shell
+            elif kept:
+                start, end = (int(n) for n in kept.split(" "))
+                shell = self._page[:start] + FIGURES + self._page[end:]
+            else:  # no figures
+                shell = self._page
+            if not themes:
+                self._made["shell"] = f"{key}\n"
+                self._note_lines(themes, "", 0)
+                return shell
+            figures = str(self._templates.figures(themes, ward))  # plain text: adding Markup to a str would escape the str
+            at = shell.index(FIGURES)
+            self._made["shell"] = f"{key}\n{at} {at + len(figures)}"
+            self._note_lines(themes, figures, at)
+            return shell[:at] + figures + shell[at + len(FIGURES):]
+
+    def _note_lines(self, themes: list[tuple[object, list[Markup]]], figures: str, offset: int) -> None:
+        """Each line's key, and where its row is in the page: rows are found one after another, in the page's order."""
+        names = {id(row.html): name for name, (_, row) in self._lines.items() if row is not None}
+        cursor = 0
+        for _, rows in themes:
+            for html in rows:
+                start = figures.index(html, cursor)
+                cursor = start + len(html)
+                key, row = self._lines[names[id(html)]]
+                self._made[names[id(html)]] = f"{key}\n{offset + start} {offset + cursor} {row.csv}"
+        for name, (key, row) in self._lines.items():
+            if row is None:
+                self._made[name] = f"{key}\n"

@@ -76,8 +76,7 @@ class GroupWriter:
             if bundle is None:
                 bundle = Bundle()
                 if group.parts is not None:
-                    last = done.pages.last(name) if name else None
-                    group.parts.begin(last.parts if last else {})
+                    group.parts.begin(done.pages.last(name) if name else None)
                 with timed("measures"):  # the domain work of a group happens as its items are made
                     items = list(group.make())
                 if group.parts is not None:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from fixture_packages import FIXTURES, assemble
+from markupsafe import escape
 
 from reportcard.build import build_site
 from reportcard.dataset import Dataset
 from reportcard.model import build_model
 from reportcard.validate import validate_folder
+from reportcard.ward_parts import FIGURES
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -202,6 +204,17 @@ def test_hostile_values_are_escaped_on_every_page(tmp_path):
             assert '"onmouseover=' not in text, page  # attribute-breaking quotes are escaped in HTML
         shown += "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert shown >= 10  # the hostile text is really on the pages, escaped
+
+
+def test_a_ward_named_like_the_figures_placeholder_keeps_its_figures_in_place(tmp_path):
+    """A ward card's figures go into its kept shell at a placeholder no escaped value can spell (it starts with "<")."""
+    data = assemble(tmp_path / "data")
+    areas = data / "places" / "areas.csv"
+    areas.write_text(areas.read_text().replace("Altrincham,ward", f"{FIGURES},ward", 1))
+    build_site(data, tmp_path / "site", settings={"REPORTCARD_CACHE": str(tmp_path / "cache"), "REPORTCARD_COMMENTARY": str(tmp_path)})
+    page = _text(tmp_path / "site", "wards/E05015239/index.html")
+    assert FIGURES not in page and escape(FIGURES) in page
+    assert '<div id="figures-body"><section class="theme"' in page
 
 
 def _active_content(text: str) -> tuple[list[str], list[str]]:

@@ -12,7 +12,7 @@ import pytest
 
 from reportcard.downloads import csv_text
 from reportcard.model import build_model
-from reportcard.page_cache import InputPrints
+from reportcard.page_cache import Bundle, InputPrints
 from reportcard.site import ward_card
 from reportcard.validate import validate_folder
 from reportcard.views import Views
@@ -60,18 +60,20 @@ def _parts(model, renders: Renders, site: str = "site") -> WardParts:
     return WardParts(InputPrints(model, site, ROOT), renders)
 
 
-def _card(model, parts: WardParts, kept: dict[str, str], code: str = WARD) -> tuple[list, dict[str, str]]:
-    parts.begin(kept)
+def _card(model, parts: WardParts, last: Bundle | None, code: str = WARD) -> tuple[list, Bundle]:
+    """The card made with the parts of its last version; returns its items and the bundle the page cache would keep."""
+    parts.begin(last)
     items = list(ward_card(model, Views(model), model.areas[code], ROOT / "content" / "commentary", parts))
-    return items, parts.take()
+    return items, Bundle({items[1].path: items[1].html}, parts=parts.take())
 
 
 def test_an_unchanged_card_takes_every_part_back(model):
     renders = Renders()
     parts = _parts(model, renders)
-    first, stored = _card(model, parts, {})
+    first, stored = _card(model, parts, None)
     assert renders.lines and renders.cards == 1
-    assert len(stored) == len(model.indicators) + 2  # a part for every indicator (a line or not), the shell, the site
+    assert len(stored.parts) == len(model.indicators) + 2  # a part for every indicator (a line or not), the shell, the site
+    assert all("<" not in part for part in stored.parts.values()), "parts point into the page, they hold no HTML"
     rendered = len(renders.lines)
     again, stored_again = _card(model, parts, stored)
     assert len(renders.lines) == rendered and renders.cards == 1, "nothing is rendered again"
@@ -80,11 +82,16 @@ def test_an_unchanged_card_takes_every_part_back(model):
 
 
 def test_only_the_changed_indicators_line_is_worked_out_again(model):
-    _, stored = _card(model, _parts(model, Renders()), {})
+    _, stored = _card(model, _parts(model, Renders()), None)
     changed = _with_value(model, "ward-population", WARD, 99999)
     renders = Renders()
-    items, _ = _card(changed, _parts(changed, renders), stored)
+    items, again = _card(changed, _parts(changed, renders), stored)
     assert renders.lines == ["ward-population"] and renders.cards == 0  # the rest of the card shows no figure
+    fresh, _ = _card(changed, _parts(changed, Renders()), None)
+    assert items[1].html == fresh[1].html and items[0].rows == fresh[0].rows  # as if made from nothing
+    renders.lines.clear()
+    _card(changed, _parts(changed, renders), again)  # and its parts point into the new page
+    assert renders.lines == [] and renders.cards == 0
     csv_row = next(r for r in csv.DictReader(io.StringIO(csv_text(items[0].columns, items[0].rows))) if r["indicator_id"] == "ward-population")
     assert csv_row["value"] == "99999"
     assert f"<th>ward-population</th><td>{line_value(changed)}</td>" in items[1].html
@@ -98,7 +105,7 @@ def test_a_target_status_changing_renders_the_rest_of_the_card_again(model):
     """A target covering the ward is on its card: its council's figure of the target's indicator is read by the shell."""
     target = next(t for t in model.targets.values() if model.agreements[t.agreement_id].area_code == TRAFFORD)
     renders = Renders()
-    _, stored = _card(model, _parts(model, renders), {})
+    _, stored = _card(model, _parts(model, renders), None)
     changed = _with_value(model, target.indicator_id, TRAFFORD, 0)
     _card(changed, _parts(changed, renders), stored)
     assert renders.cards == 2
@@ -127,7 +134,7 @@ def test_a_line_reads_its_council_and_its_councils_other_wards(model, area_code)
 
 def test_parts_kept_under_other_code_or_names_are_not_taken(model):
     renders = Renders()
-    _, stored = _card(model, _parts(model, renders), {})
+    _, stored = _card(model, _parts(model, renders), None)
     rendered = len(renders.lines)
     _card(model, _parts(model, renders, "other site"), stored)
     assert len(renders.lines) == 2 * rendered and renders.cards == 2
@@ -136,9 +143,9 @@ def test_parts_kept_under_other_code_or_names_are_not_taken(model):
 def test_a_stored_part_of_another_key_is_not_taken(model):
     renders = Renders()
     parts = _parts(model, renders)
-    _, stored = _card(model, parts, {})
-    forged = {name: text if name == "site" else "0 " + text for name, text in stored.items()}  # the same parts under other keys
+    _, stored = _card(model, parts, None)
+    forged = {name: text if name == "site" else "0 " + text for name, text in stored.parts.items()}  # the same parts under other keys
     renders.lines.clear()
-    _card(model, parts, forged)
+    _card(model, parts, Bundle(stored.texts, parts=forged))
     assert renders.cards == 2
-    assert len(renders.lines) == sum(1 for name, text in stored.items() if name.startswith("line/") and text.partition("\n")[2])
+    assert len(renders.lines) == sum(1 for name, text in stored.parts.items() if name.startswith("line/") and text.partition("\n")[2])
