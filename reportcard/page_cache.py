@@ -208,6 +208,10 @@ class InputPrints:
         return _sha(self.site, "ward", ward.code, self._targets_of({ward.code} | {a.code for a in self.model.ancestors(ward)}),
                     self._commentary(ward.code))
 
+    def has_rows(self, indicator_id: str, area_code: str) -> bool:
+        """Whether the area has any figure of the indicator (most wards have none of the council-only ones)."""
+        return (indicator_id, area_code) in self._pair
+
     def line(self, indicator_id: str, ward: Area, benchmarks: list[Area]) -> str:
         """One indicator's line on a ward card: the row sums of the ward, of its benchmarks (in the line's comparisons)
         and, for a current ward's placing, of every ward its council has. Only ever compared with the same line's key

@@ -121,6 +121,8 @@ class WardParts:
         benchmarks = views.benchmark_areas(ward)
 
         def row(indicator: Indicator, area: Area) -> Row | None:
+            if not self._prints.has_rows(indicator.id, ward.code):  # no figure, no line: nothing to keep either
+                return None
             name, key = f"line/{indicator.id}", self._prints.line(indicator.id, ward, benchmarks)
             kept = self._reuse(name, key)
             if kept is not None:
