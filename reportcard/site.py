@@ -104,7 +104,7 @@ def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept
         },
     )
     if kept is not None:
-        page.html = kept.card(page, ward, themes)
+        page.html = kept.card(page, ward, rows)
     yield page
 
 

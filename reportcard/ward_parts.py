@@ -66,10 +66,13 @@ def figure_row(line: IndicatorLine, area: Area) -> dict[str, str]:
 
 @dataclass
 class Row:
-    """One line as a ward card publishes it: the table row and the row of the card's CSV, as a CSV line."""
+    """One line as a ward card publishes it: the table row and the row of the card's CSV, as a CSV line;
+    and the name and key of the part it is kept as (noted once the card is put together)."""
 
     html: Markup
     csv: str
+    part: str
+    key: str
 
 
 #: Where the figures go in a card's shell. It starts with "<", which no value on a page can (values are escaped,
@@ -98,7 +101,6 @@ class WardParts:
         self._prints, self._templates = prints, templates
         self._kept: dict[str, str] = {}
         self._page = ""
-        self._lines: dict[str, tuple[str, Row | None]] = {}
         self._made: dict[str, str] = {}
 
     def begin(self, last: Bundle | None) -> None:
@@ -106,7 +108,7 @@ class WardParts:
         kept = last.parts if last is not None else {}
         self._kept = kept if kept.get("site") == self._prints.site else {}
         self._page = next((text for path, text in last.texts.items() if path.endswith(".html")), "") if self._kept else ""
-        self._lines, self._made = {}, {"site": self._prints.site}
+        self._made = {"site": self._prints.site}
 
     def take(self) -> dict[str, str]:
         """The parts of the card just made, to be stored with it."""
@@ -125,24 +127,22 @@ class WardParts:
                 return None
             name, key = f"line/{indicator.id}", self._prints.line(indicator.id, ward, benchmarks)
             kept = self._reuse(name, key)
-            if kept is not None:
-                made = None
-                if kept:
-                    start, end, csv = kept.split(" ", 2)
-                    made = Row(Markup(self._page[int(start):int(end)]), csv)
-            elif (line := views.indicator_line(indicator, area)) is None:
-                made = None
-            else:
-                with timed("pages"):
-                    made = Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)))
-            self._lines[name] = (key, made)
-            return made
+            if kept:
+                start, end, csv = kept.split(" ", 2)
+                return Row(Markup(self._page[int(start):int(end)]), csv, name, key)
+            line = views.indicator_line(indicator, area) if kept is None else None
+            if line is None:  # figures, but no latest one for the whole ward
+                self._made[name] = f"{key}\n"
+                return None
+            with timed("pages"):
+                return Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)), name, key)
 
         return views.lines_by_theme(ward, row)
 
-    def card(self, page: Page, ward: Area, themes: list[tuple[object, list[Markup]]]) -> str:
-        """The card's HTML: its kept shell (or one rendered now) with the figures put in; the parts note where each is."""
-        key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in themes)}"
+    def card(self, page: Page, ward: Area, rows: list[tuple[object, list[Row]]]) -> str:
+        """The card's HTML: its kept shell (or one rendered now) with the figures put in; the parts note where each is.
+        The page's context has the rows' HTML as its themes."""
+        key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in rows)}"
         kept = self._reuse("shell", key)
         with timed("pages"):
             if kept is None:
@@ -152,26 +152,16 @@ class WardParts:
                 shell = self._page[:start] + FIGURES + self._page[end:]
             else:  # no figures
                 shell = self._page
-            if not themes:
+            if not rows:
                 self._made["shell"] = f"{key}\n"
-                self._note_lines(themes, "", 0)
                 return shell
-            figures = str(self._templates.figures(themes, ward))  # plain text: adding Markup to a str would escape the str
+            figures = str(self._templates.figures(page.context["themes"], ward))  # plain text: adding Markup to a str would escape the str
             at = shell.index(FIGURES)
             self._made["shell"] = f"{key}\n{at} {at + len(figures)}"
-            self._note_lines(themes, figures, at)
+            cursor = 0  # each row is found after the one before: rows are in the page's order
+            for _, theme_rows in rows:
+                for row in theme_rows:
+                    start = figures.index(row.html, cursor)
+                    cursor = start + len(row.html)
+                    self._made[row.part] = f"{row.key}\n{at + start} {at + cursor} {row.csv}"
             return shell[:at] + figures + shell[at + len(FIGURES):]
-
-    def _note_lines(self, themes: list[tuple[object, list[Markup]]], figures: str, offset: int) -> None:
-        """Each line's key, and where its row is in the page: rows are found one after another, in the page's order."""
-        names = {id(row.html): name for name, (_, row) in self._lines.items() if row is not None}
-        cursor = 0
-        for _, rows in themes:
-            for html in rows:
-                start = figures.index(html, cursor)
-                cursor = start + len(html)
-                key, row = self._lines[names[id(html)]]
-                self._made[names[id(html)]] = f"{key}\n{offset + start} {offset + cursor} {row.csv}"
-        for name, (key, row) in self._lines.items():
-            if row is None:
-                self._made[name] = f"{key}\n"
