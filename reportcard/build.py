@@ -7,6 +7,7 @@ Files that did not change are hard-linked from the live site rather than written
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -73,7 +74,7 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
     try:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
-        pages = sum(1 for _ in staging.rglob("*.html"))
+        pages = sum(name.endswith(".html") for _, _, names in os.walk(staging) for name in names)  # a third of rglob's time
         if archive is not None:
             zip_site(staging, archive)
         _swap(staging, output)

@@ -62,6 +62,13 @@ def keep_file(path: str | os.PathLike, key: str) -> bool:
     return current is not None and current.keep_at(path, key)
 
 
+def recorded_key(path: str | os.PathLike) -> str | None:
+    """The content key a file of the site was written or linked with in this build; None for any other file."""
+    name = current._name(path) if current is not None else None
+    entry = current.recorded.get(name) if name is not None else None
+    return entry[0] if entry else None
+
+
 def _link(source: str | os.PathLike, target: str | os.PathLike) -> None:
     """A hard link, making the target's folder when it is missing (tried first, as in `create_file`)."""
     try:

@@ -19,7 +19,7 @@ from reportcard.changes import DEPTH, dataset_snapshot, history
 from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
 from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_xml
-from reportcard.feeds import atom_feed, entries_by_area, release_entries
+from reportcard.feeds import atom_feed, entries_by_area, release_entries, write_feed
 from reportcard.model import build_model, load_boundaries
 from reportcard.page_cache import TOKENS, InputPrints, placeholder_version, site_digest, stamp_values
 from reportcard.parallel import fork_shares
@@ -128,7 +128,7 @@ class ReportCardGenerator(Generator):
         sweeping = ThreadPoolExecutor(1)
         swept = sweeping.submit(written.pages.sweep)
         with timed("changes"):
-            self._write_feeds(output, model, releases, indicator_names)
+            self._write_feeds(output, model, releases, indicator_names, pages_writer.prints.site)
         write_file(output / "robots.txt", robots_txt(public_url))
         if public_url:
             content_pages = [p.save_as for p in self.context.get("pages", [])]
@@ -179,7 +179,8 @@ class ReportCardGenerator(Generator):
         return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
                            render_page, renderer_version())
 
-    def _write_feeds(self, output: Path, model, releases, indicator_names) -> None:
+    def _write_feeds(self, output: Path, model, releases, indicator_names, site: str) -> None:
+        """`site` is the digest of the code and settings (`site_digest`)."""
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]
         id_base = absolute(public_url, "changes/") + "#" if public_url else "urn:reportcard:data-version:"
         site_entries = release_entries(releases, indicator_names, id_base)
@@ -191,9 +192,8 @@ class ReportCardGenerator(Generator):
 
         def write_share(share: int, count: int) -> None:  # thousands of feeds at England scale: half each
             for ward in wards[share::count]:
-                write_file(output / ward_feed_url(ward.code), atom_feed(
-                    f"{ward.name}: what changed", f"{id_base}feed/{ward.code}", public_url or "../../", ward_feed_url(ward.code),
-                    URLS["ward_url"](ward.code), owner, by_area[ward.code]))
+                write_feed(output / ward_feed_url(ward.code), site, f"{ward.name}: what changed", f"{id_base}feed/{ward.code}",
+                           public_url or "../../", ward_feed_url(ward.code), URLS["ward_url"](ward.code), owner, by_area[ward.code])
 
         fork_shares(write_share)
 
