@@ -2,14 +2,14 @@
 
 Nothing is written to the output folder unless the data is valid and Pelican finished: the new
 site is built beside it and renamed over it, so a failed build leaves the last good site as it was.
-Files that did not change are hard-linked from the live site rather than written again (`site_files`).
+The site before the live one is kept beside it as the spare, and the next build is made in that:
+files still right stay, the others are linked from the live site when unchanged there, or written (`site_files`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,21 +69,27 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
         raise BuildRefused(report)
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
-    site_files.current = files = site_files.SiteFiles(staging, output, site_files.load_manifest(cache, output))
+    trash = output.parent / f".{output.name}-replaced"
+    staging, existing = _staging(output, cache, trash)
+    live = site_files.load_manifest(cache, output)
+    site_files.current = files = site_files.SiteFiles(staging, output, live, existing, trash)
     try:
         current = (report, dataset)
         _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
+        files.remove_stale()
         pages = sum(name.endswith(".html") for _, _, names in os.walk(staging) for name in names)  # a third of rglob's time
         if archive is not None:
             zip_site(staging, archive)
-        _swap(staging, output)
+        spared = _swap(staging, output)
         site_files.save_manifest(cache, output, files.recorded)
+        if spared:
+            site_files.save_manifest(cache, spare_of(output), live, site_files.SPARE_MANIFEST)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         current = site_files.current = None
+        site_files.discard(trash)  # what the build replaced in the spare site, removed in the background
     outcome.files_linked, outcome.files_written = files.linked, len(files.recorded) - files.linked
     return BuildResult(report=report, pages=pages, **vars(outcome))
 
@@ -105,33 +111,34 @@ def zip_site(site: Path, archive: Path) -> None:
     write_fixed_zip(archive, ((f"{archive.stem}/{p.relative_to(site).as_posix()}", p.read_bytes()) for p in files))
 
 
-def _swap(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames, keeping the old site until the new one is in place.
+def spare_of(output: Path) -> Path:
+    """Where the site before the live one is kept, for the next build to be made in (`site_files.reuse_spare`)."""
+    return output.parent / f".{output.name}-spare"
 
-    The old site is then removed by a background `rm -rf`: at England scale it is 35,000 files and
-    several seconds of unlinking that nobody needs to wait for (the new site is already live).
+
+def _staging(output: Path, cache: Path, trash: Path) -> tuple[Path, dict[str, list] | None]:
+    """The folder to build in: the spare site with its manifest when it has one, else a new folder."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    spare = spare_of(output)
+    existing = site_files.reuse_spare(cache, spare, trash)
+    if existing is not None:
+        staging.rmdir()
+        spare.rename(staging)
+    else:
+        site_files.discard(spare)
+    return staging, existing
+
+
+def _swap(staging: Path, output: Path) -> bool:
+    """Replace `output` by `staging` with two renames; the old site becomes the spare. True if there was an old site.
+
+    The old site used to be removed by a background `rm -rf` (35,000 files at England scale); now the next
+    build is made in it, and each file still right is kept where it is.
     """
-    old = None
-    if output.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-        output.rename(old / output.name)
+    spare = spare_of(output)
+    had_site = output.exists()
+    if had_site:
+        site_files.discard(spare)  # only there if another build put it there meanwhile
+        output.rename(spare)
     staging.rename(output)
-    if old is not None:
-        remove_in_background(old)
-
-
-_removals: list[subprocess.Popen] = []
-
-
-def remove_in_background(folder: Path) -> None:
-    try:
-        _removals.append(subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, start_new_session=True))
-    except OSError:  # no rm (not a POSIX system): remove it here
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def wait_for_removals() -> None:
-    """Wait until old sites are gone (the benchmark does, so one build's clean-up is not timed in the next)."""
-    while _removals:
-        _removals.pop().wait()
+    return had_site

@@ -30,7 +30,7 @@ import pandas as pd
 from .dataset import Dataset
 from .model import Area, Model
 from .provenance import DataVersion
-from .site_files import create_file
+from .site_files import create_file, discard, retire
 
 # -- placeholders for what changes with every data version -----------------------------------
 
@@ -121,6 +121,13 @@ def site_digest(dataset: Dataset, settings: dict, code: list[Path]) -> str:
                 json.dumps(shown, sort_keys=True, default=str))
 
 
+def _coded(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Category codes and names of a key column (never empty: validated). Observations are read as categoricals, so
+    this costs nothing; making a category of a million cells' text again took a tenth of a second a column."""
+    coded = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str).astype("category")
+    return coded.cat.codes.to_numpy(dtype=np.int64), [str(c) for c in coded.cat.categories]
+
+
 def _sums(groups: np.ndarray, hashes: np.ndarray, size: int) -> np.ndarray:
     """Sum of row hashes per group (wrapping uint64 arithmetic): the same set of rows gives the same sum in any order."""
     totals = np.zeros(size, dtype=np.uint64)
@@ -146,22 +153,22 @@ class InputPrints:
         if obs.empty:
             return
         hashes = pd.util.hash_pandas_object(obs.drop(columns=["_row"], errors="ignore"), index=False).to_numpy()
-        areas = pd.Categorical(obs["area_code"].astype(str))
-        indicators = pd.Categorical(obs["indicator_id"].astype(str))
-        area_names, indicator_names = [str(c) for c in areas.categories], [str(c) for c in indicators.categories]
-        self._area = dict(zip(area_names, _sums(areas.codes, hashes, len(area_names)).tolist(), strict=True))
-        self._indicator = dict(zip(indicator_names, _sums(indicators.codes, hashes, len(indicator_names)).tolist(), strict=True))
+        areas, area_names = _coded(obs["area_code"])
+        indicators, indicator_names = _coded(obs["indicator_id"])
+        self._area = dict(zip(area_names, _sums(areas, hashes, len(area_names)).tolist(), strict=True))
+        self._indicator = dict(zip(indicator_names, _sums(indicators, hashes, len(indicator_names)).tolist(), strict=True))
         # Indicators with ward figures: the only ones a ward card shows, so the only council rows it reads.
-        is_ward = np.array([self.model.areas[c].is_ward if c in self.model.areas else False for c in area_names])
+        is_ward = np.array([self.model.areas[c].is_ward if c in self.model.areas else False for c in area_names], dtype=bool)
         ward_level = np.zeros(len(indicator_names), dtype=bool)
-        ward_level[np.unique(indicators.codes[is_ward[areas.codes]])] = True
-        kept = ward_level[indicators.codes]
-        self._area_ward_level = dict(zip(area_names, _sums(areas.codes[kept], hashes[kept], len(area_names)).tolist(), strict=True))
-        pairs = indicators.codes.astype(np.int64) * len(area_names) + areas.codes
-        unique, inverse = np.unique(pairs, return_inverse=True)
-        totals = _sums(inverse, hashes, len(unique))
+        ward_level[indicators[is_ward[areas]]] = True
+        kept = ward_level[indicators]
+        self._area_ward_level = dict(zip(area_names, _sums(areas[kept], hashes[kept], len(area_names)).tolist(), strict=True))
+        # One slot per (indicator, area), for the pairs that have rows (a few hundred thousand slots at England scale).
+        pairs = indicators.astype(np.int64) * len(area_names) + areas
+        present = np.flatnonzero(np.bincount(pairs, minlength=len(indicator_names) * len(area_names)))
+        totals = _sums(pairs, hashes, len(indicator_names) * len(area_names))[present]
         self._pair = {(indicator_names[p // len(area_names)], area_names[p % len(area_names)]): t
-                      for p, t in zip(unique.tolist(), totals.tolist(), strict=True)}
+                      for p, t in zip(present.tolist(), totals.tolist(), strict=True)}
 
     @cached_property
     def _targets_by_area(self) -> dict[str, list[tuple[str, int]]]:
@@ -349,9 +356,10 @@ class PageCache:
         Returns how many were removed."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "groups.json").write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
-        removed = 0
+        removed, trash = 0, self.folder.parent / f".{self.folder.name}-replaced"
         for path in self.folder.glob("*/*") if self.folder.is_dir() else []:
             if path.stem not in self.used:
-                path.unlink(missing_ok=True)
+                retire(path, trash)  # unlinked in the background (`site_files.retire`)
                 removed += 1
+        discard(trash)
         return removed

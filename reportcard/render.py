@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .charts import Chart
 from .downloads import csv_text
-from .site_files import link_or_copy, write_file
+from .site_files import link_file, write_file
 
 #: Below this many new charts, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 48
@@ -100,5 +100,5 @@ def render_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cac
         for key, svg in zip(pending, _svgs(list(pending.values()), workers), strict=True):
             write_file(cache / key[:2] / f"{key}.svg", numbered_ids(svg))
     for path, key in wanted.items():
-        link_or_copy(cache / key[:2] / f"{key}.svg", output / path)
+        link_file(cache / key[:2] / f"{key}.svg", output / path, f"svg:{key}")
     return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending))

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from .parallel import fork_shares
-from .site_files import link_or_copy, write_file
+from .site_files import link_file, retire_folder, write_file
 
 EXCLUDED = ("table", "figure", "details")
 #: Cut as well: scripts are never text (the JSON-LD carries the data version); the footer is outside the indexed body.
@@ -216,9 +216,13 @@ class SearchIndexing:
         """Result links keep index.html so they also work on hosts that do not serve folder indexes."""
         self.site, self.key, self.cache = site, key, cache
         self.process, self.inputs = None, None
-        if (cache / key).is_dir():
-            shutil.copytree(cache / key, site / "pagefind", copy_function=link_or_copy)
+        kept = cache / key
+        if kept.is_dir():
+            for source in sorted(kept.rglob("*")):
+                if source.is_file():
+                    link_file(source, site / "pagefind" / source.relative_to(kept), f"search:{key}")
             return
+        retire_folder(site / "pagefind")  # a spare site's old index (`site_files`): Pagefind writes afresh
         self.inputs = Path(tempfile.mkdtemp(prefix=".search-input-", dir=site.parent))
         try:
             fork_shares(lambda share, count: _write_inputs(site, sorted(pages)[share::count], self.inputs))

@@ -11,17 +11,29 @@ still has that inode, size and time (a file edited or replaced by hand is writte
 The live site is never written to: a link is a second name for the same bytes, and a build only
 ever creates files whole, never writes into one it did not create. Content keys are SHA-256 of
 the bytes, or a key the caller knows says the same (a published CSV's source file, say).
+
+The site before the live one is kept as a spare (`reuse_spare`), and the next build is made in it:
+its folders are already there, and its files that are still right are kept where they are. Making
+the 15,000 folders of an England site took two page processes 2 s each, and linking 25,000 files
+another second, in every build (folders are created one at a time under a lock on their parent).
+A file to change is unlinked and created again, never written into: it may share its bytes with the live site.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 MANIFEST = "site-files.json"
+#: The manifest of the spare site (the one before the live one), written when the swap makes it the spare.
+SPARE_MANIFEST = "site-files-spare.json"
 
 #: The site being built; `write_file` goes through it. Set by `build.build_site`, None elsewhere (tests, scripts).
 current: SiteFiles | None = None
@@ -69,30 +81,48 @@ def recorded_key(path: str | os.PathLike) -> str | None:
     return entry[0] if entry else None
 
 
+def link_file(source: str | os.PathLike, target: str | os.PathLike, key: str) -> None:
+    """Put a file nothing ever writes to in place (a cached chart or search index) into the site, recorded under `key`."""
+    if current is None:
+        link_or_copy(source, target)
+    else:
+        current.link(source, target, key)
+
+
 def _link(source: str | os.PathLike, target: str | os.PathLike) -> None:
-    """A hard link, making the target's folder when it is missing (tried first, as in `create_file`)."""
+    """A hard link, making the target's folder when it is missing (tried first, as in `create_file`); a file
+    already at the target (a spare site's old version) is unlinked first."""
     try:
         os.link(source, target)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        os.link(source, target)
 
 
 def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
-    """Hard-link a file nothing ever writes to in place (a cached chart or search index); copy where links cannot be made."""
+    """Hard-link a file nothing ever writes to in place; copy where links cannot be made (after unlinking what is there,
+    which may share its bytes with the live site)."""
     try:
         _link(source, target)
     except OSError:  # a missing source fails here too, in the copy
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
         shutil.copy2(source, target)
 
 
 class SiteFiles:
-    """The files written under `root` this build (`recorded`: path -> [key, inode, size, mtime_ns]), and
-    the manifest of the live site they may be linked from."""
+    """The files written under `root` this build (`recorded`: path -> [key, inode, size, mtime_ns]), the
+    manifest of the live site they may be linked from, and of the files already under `root` (`existing`:
+    a spare site the build is made in), which are kept where they are when still right."""
 
-    def __init__(self, root: Path, live: Path | None = None, previous: dict[str, list] | None = None):
-        self.root, self.live = root, live
+    def __init__(self, root: Path, live: Path | None = None, previous: dict[str, list] | None = None,
+                 existing: dict[str, list] | None = None, trash: Path | None = None):
+        self.root, self.live, self.trash = root, live, trash  # replaced files go to `trash` (`retire`)
         self.previous = previous or {}
+        self.existing = existing or {}
         self.recorded: dict[str, list] = {}
         self._prefix = os.path.join(os.fspath(root), "")
 
@@ -111,19 +141,37 @@ class SiteFiles:
             stat = create_file(path, content)
             self.recorded[name] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
+    def link(self, source: str | os.PathLike, path: str | os.PathLike, key: str) -> None:
+        name = self._name(path)
+        if name is None:
+            link_or_copy(source, path)
+        elif not self.keep(name, key):
+            link_or_copy(source, path)
+            stat = os.stat(path)
+            self.recorded[name] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
     def keep_at(self, path: str | os.PathLike, key: str) -> bool:
         name = self._name(path)
         return name is not None and self.keep(name, key)
 
     def keep(self, name: str, key: str) -> bool:
-        """Link `name` (relative to the root) from the live site if it was written there with this key, untouched since."""
+        """Keep `name` (relative to the root) if the file already there, or else the live site's, was written with this
+        key and is untouched since (the live one is linked)."""
+        here = self.existing.get(name)
+        if here is not None:
+            target = os.path.join(self.root, name)
+            if here[0] == key and _untouched(target, here):
+                self.recorded[name] = here
+                return True
+            del self.existing[name]  # replaced, not stale
+            with contextlib.suppress(FileNotFoundError):
+                retire(target, self.trash)
         before = self.previous.get(name)
         if self.live is None or before is None or before[0] != key:
             return False
         source = os.path.join(self.live, name)
         try:
-            stat = os.stat(source)
-            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != before[1:]:
+            if not _untouched(source, before):
                 return False
             _link(source, os.path.join(self.root, name))
         except OSError:  # gone, or no links on this file system: write it
@@ -131,23 +179,116 @@ class SiteFiles:
         self.recorded[name] = before
         return True
 
+    def remove_stale(self) -> int:
+        """Remove the files of the spare site this build did not make again (a ward that is gone, say), and their
+        folders once empty. Returns how many."""
+        stale = sorted(self.existing.keys() - self.recorded.keys())
+        for name in stale:
+            path = os.path.join(self.root, name)
+            with contextlib.suppress(FileNotFoundError):
+                retire(path, self.trash)
+            folder = os.path.dirname(path)
+            while folder != os.fspath(self.root) and folder.startswith(self._prefix):
+                try:
+                    os.rmdir(folder)  # fails once a folder still has something in it
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
+        return len(stale)
+
     @property
     def linked(self) -> int:
-        return sum(1 for name, entry in self.recorded.items() if self.previous.get(name) == entry)
+        """Files not written this build: linked from the live site or kept in the spare one."""
+        return sum(1 for name, entry in self.recorded.items() if entry in (self.previous.get(name), self.existing.get(name)))
 
 
-def load_manifest(cache: Path, site: Path) -> dict[str, list]:
+def _untouched(path: str, entry: list) -> bool:
+    """The file at `path` is the one recorded in `entry` (same inode, size and time): nobody replaced or edited it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]
+
+
+def load_manifest(cache: Path, site: Path, name: str = MANIFEST) -> dict[str, list]:
     """What the build that made `site` wrote there, if that build kept its manifest in `cache`."""
     try:
-        stored = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
+        stored = json.loads((cache / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return stored.get("files", {}) if stored.get("site") == os.fspath(site) else {}
 
 
-def save_manifest(cache: Path, site: Path, files: dict[str, list]) -> None:
+def save_manifest(cache: Path, site: Path, files: dict[str, list], name: str = MANIFEST) -> None:
     """Kept once the new site is live (written to a temporary name and renamed: a half manifest is never read)."""
     cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f".{MANIFEST}.partial"
+    partial = cache / f".{name}.partial"
     partial.write_text(json.dumps({"site": os.fspath(site), "files": files}, separators=(",", ":")), encoding="utf-8")
-    partial.replace(cache / MANIFEST)
+    partial.replace(cache / name)
+
+
+def reuse_spare(cache: Path, spare: Path, trash: Path | None = None) -> dict[str, list] | None:
+    """Ready the spare site for a build to be made in: its manifest (forgotten on disk first, as the folder is about
+    to change), with every file it does not list removed (what Pelican wrote, the search index a fresh Pagefind run
+    wrote, anything put there by hand). None when there is no spare or nothing says what is in it."""
+    files = load_manifest(cache, spare, SPARE_MANIFEST)
+    if not files:
+        return None
+    (cache / SPARE_MANIFEST).unlink()
+    if not spare.is_dir():
+        return None
+    root = os.fspath(spare)
+    for folder, _, names in os.walk(root):
+        for file in names:
+            path = os.path.join(folder, file)
+            if os.path.relpath(path, root) not in files:
+                retire(path, trash)
+    return files
+
+
+# -- removing what a build replaced, off the critical path ----------------------------------------
+
+_retired = itertools.count()
+
+
+def retire(path: str | os.PathLike, trash: str | os.PathLike | None) -> None:
+    """Move a replaced file or folder into `trash` (one rename), for `discard` to remove in the background; unlink
+    or remove it here when there is no trash. Unlinking a file already on disk costs a third of a millisecond on
+    the machines this runs on (its blocks are freed), so replacing 20,000 pages in place cost seconds."""
+    if trash is None:
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+        return
+    os.makedirs(trash, exist_ok=True)
+    os.rename(path, os.path.join(trash, f"{os.getpid()}-{next(_retired)}"))
+
+
+def retire_folder(path: Path) -> None:
+    """A folder of the site being built that is made again whole (a search index): out of the way at once."""
+    if path.exists():
+        retire(path, current.trash if current is not None else None)
+
+
+_removals: list[subprocess.Popen] = []
+
+
+def discard(folder: Path) -> None:
+    """Move a folder out of the way at once (renamed, so its name is free again) and remove it in the background."""
+    if not folder.exists():
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=folder.parent))
+    folder.rename(old / folder.name)
+    try:
+        _removals.append(subprocess.Popen(["rm", "-rf", "--", str(old)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, start_new_session=True))
+    except OSError:  # no rm (not a POSIX system): remove it here
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def wait_for_removals() -> None:
+    """Wait until discarded folders are gone (the benchmark does, so one build's clean-up is not timed in the next)."""
+    while _removals:
+        _removals.pop().wait()

@@ -4,15 +4,16 @@ For each scale (the demo council, and England from scripts/build_england_data.py
   cold          empty cache (charts, page groups, search index, verdicts, snapshots), fresh output
   warm          the same data again, cache kept
   council indicator changed   every value of one indicator without ward figures +0.1 (its page, council pages)
-  ward indicator changed      every value of one ward-level indicator +0.1 (every ward card shows it)
+  ward indicator changed      then every value of one ward-level indicator +0.1 (every ward card shows it), as the next commit
 Floors, for the same work, so the results are ratios that hold on a noisy machine:
   (a) jinja     every page the build makes, rendered with its own template by Jinja2 and written to disk, in the
                 same number of forked processes; each page's context is made first, untimed, so this is the cost
                 of templating and writing with no data work
   (b) vl-convert  the build's chart specs rendered to SVG by vl-convert alone, in the same number of
                 spawn workers, no cache and no project code
-The old site is removed in the background once the new one is live; the benchmark waits for that
-between builds, untimed. Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
+Each build is made in the site before the live one (the spare, `site_files`), as builds of successive commits are;
+an old site that cannot be reused is removed in the background, and the benchmark waits for that between builds,
+untimed. Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
 
     python scripts/bench_build.py [--scale demo|england|both] [--repeat 3] [--output bench-results/build.json]
 """
@@ -37,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reportcard import stages  # noqa: E402
-from reportcard.build import build_site, wait_for_removals  # noqa: E402
+from reportcard.build import build_site  # noqa: E402
+from reportcard.site_files import wait_for_removals  # noqa: E402
 
 
 def _peak_mb() -> dict[str, float]:
@@ -122,8 +124,9 @@ def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(specs)
 
 
-def change_one_indicator(data: Path, target: Path, ward_level: bool) -> str:
-    """Copy the data and add 0.1 to every value of the first indicator with (or without) ward figures, kept within 0-100."""
+def change_one_indicator(data: Path, target: Path, ward_level: bool, steps: int = 1) -> str:
+    """Copy the data and add 0.1 x `steps` to every value of the first indicator with (or without) ward figures, kept
+    within 0-100. Repeated builds take a new step each, so no build finds its result already made in the spare site."""
     import pandas as pd
 
     shutil.copytree(data, target)
@@ -135,10 +138,10 @@ def change_one_indicator(data: Path, target: Path, ward_level: bool) -> str:
     indicator = sorted(i for i in observations["indicator_id"].unique() if (i in with_wards) == ward_level)[0]
     rows = observations["indicator_id"] == indicator
     values = pd.to_numeric(observations.loc[rows, "value"], errors="coerce")
-    observations.loc[rows, "value"] = (values + 0.1).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    observations.loc[rows, "value"] = (values + 0.1 * steps).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
     for bound in ("lower_ci", "upper_ci"):  # keep the interval around the value
         edge = pd.to_numeric(observations.loc[rows, bound], errors="coerce")
-        observations.loc[rows, bound] = (edge + 0.1).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        observations.loc[rows, bound] = (edge + 0.1 * steps).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
     observations.to_csv(path, index=False)
     return indicator
 
@@ -153,10 +156,12 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
             cache = tmp / "cache"
             results["cold"].append(run_build(data, tmp / "site", cache))
             results["warm"].append(run_build(data, tmp / "site", cache))
-            for change in changes:
+            source = data
+            for change in changes:  # successive commits: the ward-level change is made on top of the council one
                 changed = tmp / change
-                results["changed_indicator"][change] = change_one_indicator(data, changed, ward_level=change.startswith("ward"))
+                results["changed_indicator"][change] = change_one_indicator(source, changed, ward_level=change.startswith("ward"))
                 results[change].append(run_build(changed, tmp / "site", cache))
+                source = changed
             seconds, pages = jinja_floor(data, tmp / "jinja", cache)
             results["floor_jinja"].append(round(seconds, 3))
             results["floor_jinja_pages"] = pages

@@ -4,7 +4,7 @@ On a small, noisy machine the same build varies by 20% or more from one run to t
 most of all), so numbers from different days say little about a change. This checks out `--base` (a
 git ref) beside the working tree and builds the same data with each in turn: cold once, then
 warm, one council-only indicator changed and one ward-level indicator changed, `--repeat` times
-each, putting the cache back to the unchanged data between changed builds (untimed).
+each (a new step of the change each time), putting the cache back to the unchanged data between changed builds (untimed).
 
     python scripts/bench_compare.py --base HEAD~5 [--scale demo|england] [--repeat 3] [--output bench-results/compare.json]
 """
@@ -32,7 +32,8 @@ def one_build(root: Path, site: Path, cache: Path, data: Path) -> None:
     """
     sys.path.insert(0, str(root))
     import reportcard
-    from reportcard.build import build_site, wait_for_removals
+    from reportcard.build import build_site
+    from reportcard.site_files import wait_for_removals
 
     if Path(reportcard.__file__).resolve().parents[1] != root.resolve():
         raise RuntimeError(f"{reportcard.__file__} is not the code under {root}")
@@ -57,21 +58,24 @@ def compare(base: str, data: Path, repeat: int) -> dict:
         subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "base"), base], cwd=ROOT, check=True, capture_output=True)
         try:
             versions = {"base": tmp / "base", "head": ROOT}
-            changed = {kind: change_one_indicator(data, tmp / kind, ward_level=kind.startswith("ward")) for kind in KINDS[1:]}
+            # A new change for each repeat: a build in the spare site (the one before the live one) must not find it made.
+            changed = {kind: [change_one_indicator(data, tmp / f"{kind}-{step}", kind.startswith("ward"), step) for step in range(1, repeat + 1)]
+                       for kind in KINDS[1:]}
             results: dict = {name: {"cold": [], **{kind: [] for kind in KINDS}} for name in versions}
             for name, root in versions.items():
                 results[name]["cold"].append(build(root, tmp / f"work-{name}", data))
             for kind in KINDS:
-                for _ in range(repeat):
+                for step in range(1, repeat + 1):
                     for name, root in versions.items():
-                        results[name][kind].append(build(root, tmp / f"work-{name}", tmp / kind if kind in changed else data))
+                        results[name][kind].append(build(root, tmp / f"work-{name}", tmp / f"{kind}-{step}" if kind in changed else data))
                         if kind in changed:
                             build(root, tmp / f"work-{name}", data)  # back to the unchanged data, untimed
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tmp / "base")], cwd=ROOT, check=False, capture_output=True)
     summary = {name: {kind: round(statistics.median(r["seconds"] for r in runs), 3) for kind, runs in by_kind.items()}
                for name, by_kind in results.items()}
-    return {"base": base, "data": str(data), "changed_indicator": changed, "runs": results, "median_seconds": summary}
+    return {"base": base, "data": str(data), "changed_indicator": {kind: ids[0] for kind, ids in changed.items()}, "runs": results,
+            "median_seconds": summary}
 
 
 def main(argv: list[str] | None = None) -> int:

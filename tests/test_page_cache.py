@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportcard.build import BuildResult, build_site
+from reportcard.build import BuildResult, build_site, spare_of
 from reportcard.page_cache import TOKENS, Bundle, PageCache, PlaceholderVersion, placeholder_version, site_digest, stamp, stamp_values
 from reportcard.provenance import DataVersion
 from reportcard.validate import validate_folder
@@ -175,3 +175,27 @@ def test_a_changed_group_finds_its_last_version(tmp_path):
     assert later.last("ward/E05000001").parts == {"line/NI1": "k\n"} and later.last("ward/E05000002") is None
     assert (later.hits, later.misses) == (0, 0)  # looking up a last version is not a use of the cache
     assert PageCache.load_keys(tmp_path / "nowhere") == {}
+
+
+def test_a_build_made_in_the_spare_site_matches_a_cold_build_and_leaves_the_live_one_alone(primed):
+    """Three builds into one output: the third is made in the first's site (the spare), where the second's files are linked."""
+    tmp, data, commentary = primed
+    case = tmp / "spare"
+    shutil.copytree(data, case / "data")
+    _set("indicators/observations.csv", "value", lambda o: (o["indicator_id"] == "ward-population") & (o["area_code"] == "E05015239"),
+         "99999")(case / "data", commentary)
+    settings = {"REPORTCARD_COMMENTARY": str(commentary), "REPORTCARD_CACHE": str(case / "cache")}
+    shutil.copytree(tmp / "cache", case / "cache")
+    site = case / "site"
+    build_site(data, site, settings=settings)
+    build_site(case / "data", site, settings=settings)
+    spare = spare_of(site.resolve())
+    assert _digest(spare) == _digest(tmp / "first")
+    (spare / "stray.txt").write_text("left by hand")
+    (spare / "robots.txt").write_text("edited by hand")
+    live = _digest(site)
+    third = build_site(data, site, settings=settings)
+    assert _digest(site) == _digest(tmp / "first")
+    assert _digest(spare) == live  # the site it replaced, untouched: nothing was written into a file it shares
+    # A new version restamps every page; the rest is kept where it was or linked.
+    assert third.files_linked > 100 and third.files_written < third.files_linked

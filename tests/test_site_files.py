@@ -1,4 +1,5 @@
-"""Unchanged files of a new site are hard links to the live site's; anything changed, edited or new is written."""
+"""Unchanged files of a new site are hard links to the live site's, or kept where they are in the spare site it is
+made in; anything changed, edited or new is written."""
 
 import os
 
@@ -6,7 +7,7 @@ import pytest
 
 from reportcard import site_files
 from reportcard.parallel import fork_shares
-from reportcard.site_files import SiteFiles, link_or_copy, load_manifest, save_manifest
+from reportcard.site_files import SPARE_MANIFEST, SiteFiles, link_or_copy, load_manifest, reuse_spare, save_manifest
 
 
 def _build(root, live, previous, files: dict[str, str]) -> SiteFiles:
@@ -86,3 +87,49 @@ def test_linking_a_missing_file_fails_once(tmp_path):
     (tmp_path / "chart.svg").write_text("<svg/>")
     link_or_copy(tmp_path / "chart.svg", tmp_path / "site" / "charts" / "chart.svg")  # its folder made
     assert os.path.samefile(tmp_path / "chart.svg", tmp_path / "site" / "charts" / "chart.svg")
+
+
+def _spare_with(tmp_path, files: dict[str, str]) -> tuple:
+    """A site made and then swapped out as the spare, with its manifest kept (what `build` does)."""
+    made = _build(tmp_path / "spare", None, None, files)
+    save_manifest(tmp_path / "cache", tmp_path / "spare", made.recorded, SPARE_MANIFEST)
+    return made, tmp_path / "spare"
+
+
+def test_a_build_in_the_spare_keeps_what_is_right_and_replaces_the_rest(tmp_path):
+    made, spare = _spare_with(tmp_path, {"same/index.html": "same", "changed.csv": "old", "gone/old.html": "gone"})
+    live = _build(tmp_path / "live", None, None, {"live.csv": "L"})
+    (spare / "written-by-pelican.css").write_text("theme")  # not in the manifest: removed, Pelican writes it again
+    same_inode = os.stat(spare / "same/index.html").st_ino
+    trash = tmp_path / "replaced"
+    existing = reuse_spare(tmp_path / "cache", spare, trash)
+    assert not (spare / "written-by-pelican.css").exists() and load_manifest(tmp_path / "cache", spare, SPARE_MANIFEST) == {}
+    site = SiteFiles(spare, tmp_path / "live", live.recorded, existing, trash)
+    for name, text in {"same/index.html": "same", "changed.csv": "new", "live.csv": "L"}.items():
+        site.write(spare / name, text.encode())
+    assert site.remove_stale() == 1 and not (spare / "gone").exists()  # its emptied folder too
+    assert os.stat(spare / "same/index.html").st_ino == same_inode  # kept where it was, not written or linked
+    assert os.path.samefile(spare / "live.csv", tmp_path / "live/live.csv")
+    assert (spare / "changed.csv").read_text() == "new" and site.linked == 2
+    # What was replaced or removed was moved aside in one rename each, to be unlinked in the background.
+    assert sorted(p.read_text() for p in trash.iterdir()) == ["gone", "old", "theme"]
+
+
+def test_a_spare_file_shared_with_the_live_site_is_replaced_not_written_into(tmp_path):
+    live = _build(tmp_path / "live", None, None, {"page.html": "live"})
+    spare = SiteFiles(tmp_path / "spare", tmp_path / "live", live.recorded)
+    spare.write(tmp_path / "spare/page.html", b"live")  # linked: one file, two names
+    save_manifest(tmp_path / "cache", tmp_path / "spare", spare.recorded, SPARE_MANIFEST)
+    site = SiteFiles(tmp_path / "spare", None, None, reuse_spare(tmp_path / "cache", tmp_path / "spare"))
+    site.write(tmp_path / "spare/page.html", b"next version")
+    site.link(tmp_path / "live/page.html", tmp_path / "spare/chart.svg", "svg:1")
+    assert (tmp_path / "live/page.html").read_text() == "live" and (tmp_path / "spare/page.html").read_text() == "next version"
+    assert site.recorded["chart.svg"][0] == "svg:1"
+
+
+def test_a_spare_edited_by_hand_or_without_a_manifest_is_not_trusted(tmp_path):
+    made, spare = _spare_with(tmp_path, {"page.html": "right"})
+    (spare / "page.html").write_text("edited")
+    site = SiteFiles(spare, None, None, reuse_spare(tmp_path / "cache", spare))
+    assert not site.keep("page.html", made.recorded["page.html"][0])
+    assert reuse_spare(tmp_path / "cache", spare) is None  # its manifest was forgotten when the first build began in it
