@@ -6,6 +6,7 @@ methodology page and the tests can name them.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import numpy as np
@@ -64,7 +65,7 @@ def percentages_in_range(ds: Dataset) -> list[DataProblem]:
 
 
 def _percent_rows(package, resource, frame, percentage_ids, fields) -> list[DataProblem]:
-    is_percentage = frame["indicator_id"].astype(object).isin(percentage_ids).to_numpy()
+    is_percentage = frame["indicator_id"].isin(list(percentage_ids)).to_numpy()  # judged per category, not per row
     problems = []
     for field in fields:
         values = frame[field].astype("float64")
@@ -128,24 +129,30 @@ def milestones_inside_agreement(ds: Dataset) -> list[DataProblem]:
     if milestones is None or targets is None or agreements is None:
         return []
     agreement_of = dict(zip(targets["id"].astype(str), targets["agreement_id"].astype(str), strict=True))
-    span = {str(a["id"]): (a["start"], a["end"]) for _, a in agreements.iterrows()}
+    span = {str(a): (start, end) for a, start, end in zip(agreements["id"], agreements["start"], agreements["end"], strict=True)
+            if pd.notna(start) and pd.notna(end)}
+    periods = _parsed_periods(milestones["period"])
     problems = []
-    for _, m in milestones.iterrows():
-        agreement = agreement_of.get(str(m["target_id"]))
-        if agreement not in span or pd.isna(m["period"]):
-            continue
-        try:
-            period = parse_period(str(m["period"]))
-        except PeriodError:
-            continue  # reported by periods_follow_grammar
+    for target_id, text, row in zip(milestones["target_id"], milestones["period"], milestones["_row"], strict=True):
+        agreement = agreement_of.get(str(target_id))
+        period = periods.get(text)
+        if agreement not in span or period is None:
+            continue  # no agreement or no period to judge (a bad period is reported by periods_follow_grammar)
         start, end = span[agreement]
-        if pd.isna(start) or pd.isna(end):
-            continue
         if period.start < start.date() or period.end > end.date():
-            problems.append(error("targets", "milestones", int(m["_row"]), "period", "milestone-outside-agreement",
-                                  f"milestone period {m['period']} falls outside agreement {agreement} ({start.date()} to {end.date()})",
+            problems.append(error("targets", "milestones", int(row), "period", "milestone-outside-agreement",
+                                  f"milestone period {text} falls outside agreement {agreement} ({start.date()} to {end.date()})",
                                   hint("milestone-outside-agreement")))
     return problems
+
+
+def _parsed_periods(texts: pd.Series) -> dict:
+    """Each distinct period text that parses, parsed once (a few dozen distinct texts in thousands of rows)."""
+    parsed = {}
+    for text in texts.dropna().unique():
+        with contextlib.suppress(PeriodError):
+            parsed[text] = parse_period(str(text))
+    return parsed
 
 
 def target_indicators_published_at_agreement_scale(ds: Dataset) -> list[DataProblem]:
@@ -159,12 +166,12 @@ def target_indicators_published_at_agreement_scale(ds: Dataset) -> list[DataProb
     agreement_type = {str(a): area_type.get(str(c)) for a, c in zip(agreements["id"], agreements["area_code"], strict=True)}
     scales = {str(i): set(str(s).split(";")) for i, s in zip(indicators["id"], indicators["scales"], strict=True)}
     problems = []
-    for _, t in targets.iterrows():
-        needed = agreement_type.get(str(t["agreement_id"]))
-        published = scales.get(str(t["indicator_id"]))
+    for agreement_id, indicator_id, row in zip(targets["agreement_id"], targets["indicator_id"], targets["_row"], strict=True):
+        needed = agreement_type.get(str(agreement_id))
+        published = scales.get(str(indicator_id))
         if needed and published is not None and needed not in published:
-            problems.append(error("targets", "targets", int(t["_row"]), "indicator_id", "indicator-scale-mismatch",
-                                  f"indicator {t['indicator_id']} is not published for a {needed.replace('_', ' ')} "
+            problems.append(error("targets", "targets", int(row), "indicator_id", "indicator-scale-mismatch",
+                                  f"indicator {indicator_id} is not published for a {needed.replace('_', ' ')} "
                                   f"(published for: {', '.join(sorted(published))})",
                                   hint("indicator-scale-mismatch")))
     return problems
@@ -212,7 +219,8 @@ def provisional_and_suppressed(ds: Dataset) -> list[DataProblem]:
     for code, mask, what in (("provisional-figure", obs["status"] == "provisional", "provisional"),
                              ("suppressed-value", obs["value"].isna() & obs["note"].notna(), "suppressed or not available")):
         flagged = obs[mask.fillna(False).to_numpy()]
-        for indicator, group in flagged.groupby(flagged["indicator_id"].astype(str), sort=True):
+        groups = flagged.groupby("indicator_id", observed=True, sort=False) if len(flagged) else []
+        for indicator, group in sorted(((str(i), g) for i, g in groups), key=lambda pair: pair[0]):
             periods = ", ".join(sorted(group["period"].astype(str).unique())) if "period" in group else ""
             problems.append(warning("indicators", "observations", int(group["_row"].iloc[0]), "status" if code.startswith("prov") else "value",
                                     code, f"{len(group)} {what} figure(s) for {indicator} ({periods})", hint(code)))
@@ -234,7 +242,7 @@ def wards_without_observations(ds: Dataset, today: date) -> list[DataProblem]:
     obs = ds.frame("indicators", "observations", ["area_code"])
     if areas is None or obs is None:
         return []
-    observed = set(obs["area_code"].dropna().astype(str).unique())
+    observed = {str(code) for code in obs["area_code"].dropna().unique()}  # distinct codes first: not a str per row
     current = (areas["type"] == "ward") & (areas["valid_to"].isna() | (areas["valid_to"] >= pd.Timestamp(today)))
     unobserved = current & ~areas["code"].astype(str).isin(observed)
     return [warning("places", "areas", int(r["_row"]), "code", "ward-without-observations",

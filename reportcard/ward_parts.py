@@ -110,6 +110,16 @@ class WardParts:
         self._page = next((text for path, text in last.texts.items() if path.endswith(".html")), "") if self._kept else ""
         self._made = {"site": self._prints.site}
 
+    def _last_rows(self) -> list[tuple[int, int, str]]:
+        """Where each row of the card's last version is in its page, in page order: (start, end, part name)."""
+        rows = []
+        for name, text in self._kept.items():
+            where = text.partition("\n")[2] if name.startswith("line/") else ""
+            if where:
+                start, end, _ = where.split(" ", 2)
+                rows.append((int(start), int(end), name))
+        return sorted(rows)
+
     def take(self) -> dict[str, str]:
         """The parts of the card just made, to be stored with it."""
         made, self._kept, self._page, self._made = self._made, {}, "", {}
@@ -145,6 +155,10 @@ class WardParts:
         key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in rows)}"
         kept = self._reuse("shell", key)
         with timed("pages"):
+            in_order = [row for _, theme_rows in rows for row in theme_rows]
+            last_rows = self._last_rows() if kept else []
+            if last_rows and [row.part for row in in_order] == [name for _, _, name in last_rows]:
+                return self._splice(key, kept, in_order, last_rows)
             if kept is None:
                 shell = self._templates.card(dataclasses.replace(page, context={**page.context, "figures": Markup(FIGURES)}))
             elif kept:
@@ -165,3 +179,18 @@ class WardParts:
                     cursor = start + len(row.html)
                     self._made[row.part] = f"{row.key}\n{at + start} {at + cursor} {row.csv}"
             return shell[:at] + figures + shell[at + len(FIGURES):]
+
+    def _splice(self, key: str, kept: str, rows: list[Row], last_rows: list[tuple[int, int, str]]) -> str:
+        """The last page with each row put in where that row was. Only when the shell and the rows (which lines, in which
+        order) are as they were: the figures section around the rows then renders the same, so this is the page the
+        template would make, without rendering fifty rows' section again to find where they go."""
+        at, end = (int(n) for n in kept.split(" "))
+        pieces, cursor, shift = [], 0, 0
+        for (start, stop, _), row in zip(last_rows, rows, strict=True):
+            pieces += [self._page[cursor:start], row.html]
+            self._made[row.part] = f"{row.key}\n{start + shift} {start + shift + len(row.html)} {row.csv}"
+            shift += len(row.html) - (stop - start)
+            cursor = stop
+        pieces.append(self._page[cursor:])
+        self._made["shell"] = f"{key}\n{at} {end + shift}"
+        return "".join(pieces)

@@ -33,7 +33,11 @@ def one_build(root: Path, site: Path, cache: Path, data: Path) -> None:
     sys.path.insert(0, str(root))
     import reportcard
     from reportcard.build import build_site
-    from reportcard.site_files import wait_for_removals
+
+    try:
+        from reportcard.site_files import wait_for_removals
+    except ImportError:  # code from before it moved there
+        from reportcard.build import wait_for_removals
 
     if Path(reportcard.__file__).resolve().parents[1] != root.resolve():
         raise RuntimeError(f"{reportcard.__file__} is not the code under {root}")

@@ -155,3 +155,15 @@ def test_a_stored_part_of_another_key_is_not_taken(model):
     _card(model, parts, Bundle(stored.texts, parts=forged))
     assert renders.cards == 2
     assert len(renders.lines) == sum(1 for name, text in stored.parts.items() if name.startswith("line/") and text.partition("\n")[2])
+
+
+def test_a_line_gone_puts_the_figures_together_again(model):
+    """Rows are spliced into the last page only while the same lines are there in the same order."""
+    _, stored = _card(model, _parts(model, Renders()), None)
+    gone = next(i for i in sorted(model.indicators) if i != "ward-population" and prints_of(model).has_rows(i, WARD))
+    observations = model.observations
+    changed = dataclasses.replace(model, observations=observations[~((observations["indicator_id"] == gone) & (observations["area_code"] == WARD))])
+    items, again = _card(changed, _parts(changed, Renders()), stored)
+    fresh, _ = _card(changed, _parts(changed, Renders()), None)
+    assert items[1].html == fresh[1].html and f"<th>{gone}</th>" not in items[1].html
+    assert f"line/{gone}" not in again.parts
