@@ -136,39 +136,62 @@ def _sums(groups: np.ndarray, hashes: np.ndarray, size: int) -> np.ndarray:
 
 
 @dataclass
+class RowSums:
+    """Sums of observation-row hashes per area, per area over ward-level indicators only, per indicator and per
+    (indicator, area) with rows. Plain dictionaries, so another process can make them beside the model."""
+
+    area: dict[str, int] = field(default_factory=dict)
+    area_ward_level: dict[str, int] = field(default_factory=dict)
+    indicator: dict[str, int] = field(default_factory=dict)
+    pair: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def row_sums(observations: pd.DataFrame, ward_codes: set[str]) -> RowSums:
+    if observations.empty:
+        return RowSums()
+    hashes = pd.util.hash_pandas_object(observations.drop(columns=["_row"], errors="ignore"), index=False).to_numpy()
+    areas, area_names = _coded(observations["area_code"])
+    indicators, indicator_names = _coded(observations["indicator_id"])
+    # Indicators with ward figures: the only ones a ward card shows, so the only council rows it reads.
+    is_ward = np.array([c in ward_codes for c in area_names], dtype=bool)
+    ward_level = np.zeros(len(indicator_names), dtype=bool)
+    ward_level[indicators[is_ward[areas]]] = True
+    kept = ward_level[indicators]
+    # One slot per (indicator, area), for the pairs that have rows (a few hundred thousand slots at England scale).
+    pairs = indicators * len(area_names) + areas
+    present = np.flatnonzero(np.bincount(pairs, minlength=len(indicator_names) * len(area_names)))
+    totals = _sums(pairs, hashes, len(indicator_names) * len(area_names))[present]
+    return RowSums(
+        dict(zip(area_names, _sums(areas, hashes, len(area_names)).tolist(), strict=True)),
+        dict(zip(area_names, _sums(areas[kept], hashes[kept], len(area_names)).tolist(), strict=True)),
+        dict(zip(indicator_names, _sums(indicators, hashes, len(indicator_names)).tolist(), strict=True)),
+        {(indicator_names[p // len(area_names)], area_names[p % len(area_names)]): t for p, t in zip(present.tolist(), totals.tolist(), strict=True)},
+    )
+
+
+def dataset_row_sums(dataset: Dataset) -> RowSums:
+    """The same sums as the model's, from the validated tables (the plugin makes them while the model is built)."""
+    observations = dataset.frame("indicators", "observations")
+    areas = dataset.frame("places", "areas", ["code", "type"])
+    wards = {str(c) for c in areas.loc[(areas["type"] == "ward").to_numpy(), "code"]} if areas is not None else set()
+    return row_sums(observations if observations is not None else pd.DataFrame(), wards)
+
+
+@dataclass
 class InputPrints:
-    """Keys for page groups, from the model and a digest of everything site-wide."""
+    """Keys for page groups, from the model and a digest of everything site-wide; `sums` are made from the model when not given."""
 
     model: Model
     site: str
     commentary_dir: Path
-    _area: dict[str, int] = field(default_factory=dict)
-    _area_ward_level: dict[str, int] = field(default_factory=dict)
-    _indicator: dict[str, int] = field(default_factory=dict)
-    _pair: dict[tuple[str, str], int] = field(default_factory=dict)
+    sums: RowSums | None = None
     _peer_sums: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __post_init__(self):
-        obs = self.model.observations
-        if obs.empty:
-            return
-        hashes = pd.util.hash_pandas_object(obs.drop(columns=["_row"], errors="ignore"), index=False).to_numpy()
-        areas, area_names = _coded(obs["area_code"])
-        indicators, indicator_names = _coded(obs["indicator_id"])
-        self._area = dict(zip(area_names, _sums(areas, hashes, len(area_names)).tolist(), strict=True))
-        self._indicator = dict(zip(indicator_names, _sums(indicators, hashes, len(indicator_names)).tolist(), strict=True))
-        # Indicators with ward figures: the only ones a ward card shows, so the only council rows it reads.
-        is_ward = np.array([self.model.areas[c].is_ward if c in self.model.areas else False for c in area_names], dtype=bool)
-        ward_level = np.zeros(len(indicator_names), dtype=bool)
-        ward_level[indicators[is_ward[areas]]] = True
-        kept = ward_level[indicators]
-        self._area_ward_level = dict(zip(area_names, _sums(areas[kept], hashes[kept], len(area_names)).tolist(), strict=True))
-        # One slot per (indicator, area), for the pairs that have rows (a few hundred thousand slots at England scale).
-        pairs = indicators.astype(np.int64) * len(area_names) + areas
-        present = np.flatnonzero(np.bincount(pairs, minlength=len(indicator_names) * len(area_names)))
-        totals = _sums(pairs, hashes, len(indicator_names) * len(area_names))[present]
-        self._pair = {(indicator_names[p // len(area_names)], area_names[p % len(area_names)]): t
-                      for p, t in zip(present.tolist(), totals.tolist(), strict=True)}
+        if self.sums is None:
+            self.sums = row_sums(self.model.observations, {code for code, area in self.model.areas.items() if area.is_ward})
+        self._area, self._area_ward_level = self.sums.area, self.sums.area_ward_level
+        self._indicator, self._pair = self.sums.indicator, self.sums.pair
 
     @cached_property
     def _targets_by_area(self) -> dict[str, list[tuple[str, int]]]:

@@ -12,7 +12,7 @@ import pytest
 
 from reportcard.downloads import csv_text
 from reportcard.model import build_model
-from reportcard.page_cache import Bundle, InputPrints
+from reportcard.page_cache import Bundle, InputPrints, dataset_row_sums
 from reportcard.site import ward_card
 from reportcard.validate import validate_folder
 from reportcard.views import Views
@@ -167,3 +167,10 @@ def test_a_line_gone_puts_the_figures_together_again(model):
     fresh, _ = _card(changed, _parts(changed, Renders()), None)
     assert items[1].html == fresh[1].html and f"<th>{gone}</th>" not in items[1].html
     assert f"line/{gone}" not in again.parts
+
+
+def test_row_sums_from_the_tables_are_the_models(model):
+    """The plugin makes the page keys' sums from the validated tables in another process, while the model is built."""
+    _, dataset = validate_folder(ROOT / "data")
+    assert dataset_row_sums(dataset) == prints_of(model).sums
+    assert prints_of(model).sums.pair and prints_of(model).sums.area_ward_level

@@ -21,7 +21,7 @@ from reportcard.contract_docs import describe_package
 from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_xml
 from reportcard.feeds import atom_feed, entries_by_area, release_entries, write_feed
 from reportcard.model import build_model, load_boundaries
-from reportcard.page_cache import TOKENS, InputPrints, placeholder_version, site_digest, stamp_values
+from reportcard.page_cache import TOKENS, InputPrints, RowSums, dataset_row_sums, placeholder_version, site_digest, stamp_values
 from reportcard.parallel import fork_shares
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
@@ -87,10 +87,12 @@ class ReportCardGenerator(Generator):
             if share == count - 1:
                 with timed("downloads"):
                     made["published"] = publish_packages(dataset, output, version)
+                with timed("measures"):
+                    made["sums"] = dataset_row_sums(dataset)  # the page keys' row sums, while the model is built
             return made
 
         prepared = {name: value for made in fork_shares(prepare) for name, value in made.items()}
-        model, releases, published = prepared["model"], prepared["releases"], prepared["published"]
+        model, releases, published, sums = prepared["model"], prepared["releases"], prepared["published"], prepared["sums"]
         # The zip is compressed in another thread (zlib lets go of the GIL) while the pages are made.
         zipping = ThreadPoolExecutor(1)
         zipped = zipping.submit(write_zip, dataset, output, published, version, settings["SITENAME"], settings["LICENCE_TEXT"])
@@ -119,7 +121,7 @@ class ReportCardGenerator(Generator):
         ]
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
-        pages_writer = self._writer(model, shared, output)
+        pages_writer = self._writer(model, sums, shared, output)
         ward_parts = WardParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
         groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
                        site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts), [Group(None, data_page)])
@@ -170,11 +172,11 @@ class ReportCardGenerator(Generator):
         return CardTemplates(row=lambda line, ward: macros.figure_row(line, ward, ward.current),
                              figures=lambda themes, ward: macros.figure_lines(themes, ward, ward.current), card=render_page)
 
-    def _writer(self, model, shared: dict, output: Path) -> GroupWriter:
+    def _writer(self, model, sums: RowSums, shared: dict, output: Path) -> GroupWriter:
         """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
         settings, version = self.settings, self.context["data_version"]
         with timed("measures"):
-            prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]))
+            prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]), sums)
         render_page = self.page_renderer(dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"]))
         return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
                            render_page, renderer_version())
