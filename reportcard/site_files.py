@@ -16,7 +16,8 @@ The site before the live one is kept as a spare (`reuse_spare`), and the next bu
 its folders are already there, and its files that are still right are kept where they are. Making
 the 15,000 folders of an England site took two page processes 2 s each, and linking 25,000 files
 another second, in every build (folders are created one at a time under a lock on their parent).
-A file to change is unlinked and created again, never written into: it may share its bytes with the live site.
+A file to change is moved aside and created again, never written into: it may share its bytes with the live
+site. What is moved aside is unlinked in the background (`retire`).
 """
 
 from __future__ import annotations
