@@ -199,3 +199,25 @@ def test_a_build_made_in_the_spare_site_matches_a_cold_build_and_leaves_the_live
     assert _digest(spare) == live  # the site it replaced, untouched: nothing was written into a file it shares
     # A new version restamps every page; the rest is kept where it was or linked.
     assert third.files_linked > 100 and third.files_written < third.files_linked
+
+
+def test_a_build_that_fails_in_the_spare_site_leaves_the_live_one_and_the_next_starts_afresh(primed, monkeypatch):
+    tmp, data, commentary = primed
+    case = tmp / "spare-failure"
+    settings = {"REPORTCARD_COMMENTARY": str(commentary), "REPORTCARD_CACHE": str(case / "cache")}
+    shutil.copytree(tmp / "cache", case / "cache")
+    site = case / "site"
+    for _ in range(2):
+        build_site(data, site, settings=settings)
+    live = _digest(site)
+
+    def fail(self):
+        raise RuntimeError("stopped after the pages were written")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("reportcard.site_files.SiteFiles.remove_stale", fail)
+        with pytest.raises(RuntimeError):
+            build_site(data, site, settings=settings)  # made in the spare, which it leaves half changed
+    assert _digest(site) == live and not spare_of(site.resolve()).exists()
+    build_site(data, site, settings=settings)
+    assert _digest(site) == _digest(tmp / "first")
