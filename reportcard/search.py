@@ -35,6 +35,8 @@ _BODY = "data-pagefind-body"
 _IGNORE = "data-pagefind-ignore"
 _NO_IMAGE = 'data-pagefind-meta="image:"'
 _TAG_NAME = re.compile(r"<(\w+)")
+#: Tags read into a page's print wherever they are, even in the regions cut (`indexed_print`).
+READ_ANYWHERE = ("data-pagefind-", "<img")
 _COMMAND = ["--keep-index-url", "--silent", *(arg for tag in EXCLUDED for arg in ("--exclude-selectors", tag))]
 
 
@@ -94,7 +96,7 @@ def indexed_print(html: str) -> str | None:
     """
     if _BODY not in html:
         return None
-    read = _tags_with(html, "data-pagefind-") + ([] if _NO_IMAGE in html else _tags_with(html, "<img"))
+    read = _tags_with(html, READ_ANYWHERE[0]) + ([] if _NO_IMAGE in html else _tags_with(html, READ_ANYWHERE[1]))
     html = _cut_ignored(html)
     for tag in _CUT:
         html = _cut(html, tag)

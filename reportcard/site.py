@@ -31,6 +31,7 @@ class Page:
     template: str
     context: dict
     html: str | None = None  # already rendered (a ward card assembled from kept parts), else rendered from the template
+    indexed: str | None = None  # its `search.indexed_print`, when known without reading the page (a card spliced from its last version)
 
 
 @dataclass
@@ -105,6 +106,7 @@ def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept
     )
     if kept is not None:
         page.html = kept.card(page, ward, rows)
+        page.indexed = kept.indexed
     yield page
 
 

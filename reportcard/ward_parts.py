@@ -27,6 +27,7 @@ from .downloads import csv_line
 from .model import Area, Indicator
 from .page_cache import Bundle, InputPrints
 from .plots import AREA_COLUMNS
+from .search import READ_ANYWHERE
 from .stages import timed
 from .views import IndicatorLine, Views
 
@@ -102,13 +103,18 @@ class WardParts:
         self._kept: dict[str, str] = {}
         self._page = ""
         self._made: dict[str, str] = {}
+        self._last_print: str | None = None
+        #: The search print of the card just made, when it is its last version's (`_splice`); None when it must be worked out.
+        self.indexed: str | None = None
 
     def begin(self, last: Bundle | None) -> None:
         """The card's last version (None for a card not made before); its parts are ignored if made from other code or names."""
         kept = last.parts if last is not None else {}
         self._kept = kept if kept.get("site") == self._prints.site else {}
-        self._page = next((text for path, text in last.texts.items() if path.endswith(".html")), "") if self._kept else ""
-        self._made = {"site": self._prints.site}
+        path = next((path for path in last.texts if path.endswith(".html")), None) if self._kept else None
+        self._page = last.texts[path] if path else ""
+        self._last_print = last.search.get(path) if path else None
+        self._made, self.indexed = {"site": self._prints.site}, None
 
     def _last_rows(self) -> list[tuple[int, int, str]]:
         """Where each row of the card's last version is in its page, in page order: (start, end, part name)."""
@@ -122,7 +128,7 @@ class WardParts:
 
     def take(self) -> dict[str, str]:
         """The parts of the card just made, to be stored with it."""
-        made, self._kept, self._page, self._made = self._made, {}, "", {}
+        made, self._kept, self._page, self._made, self._last_print = self._made, {}, "", {}, None
         return made
 
     def _reuse(self, name: str, key: str) -> str | None:
@@ -185,12 +191,15 @@ class WardParts:
         order) are as they were: the figures section around the rows then renders the same, so this is the page the
         template would make, without rendering fifty rows' section again to find where they go."""
         at, end = (int(n) for n in kept.split(" "))
-        pieces, cursor, shift = [], 0, 0
+        pieces, cursor, shift, searched = [], 0, 0, False
         for (start, stop, _), row in zip(last_rows, rows, strict=True):
+            searched = searched or any(mark in text for text in (row.html, self._page[start:stop]) for mark in READ_ANYWHERE)
             pieces += [self._page[cursor:start], row.html]
             self._made[row.part] = f"{row.key}\n{start + shift} {start + shift + len(row.html)} {row.csv}"
             shift += len(row.html) - (stop - start)
             cursor = stop
         pieces.append(self._page[cursor:])
         self._made["shell"] = f"{key}\n{at} {end + shift}"
+        # Rows are in tables, which the search index does not read, unless they carry what it reads anywhere.
+        self.indexed = None if searched else self._last_print
         return "".join(pieces)

@@ -115,7 +115,7 @@ class GroupWriter:
         if isinstance(item, Page):
             with timed("pages"):
                 html = bundle.texts[item.path] = item.html if item.html is not None else self.render_page(item)
-                mark = indexed_print(html)
+                mark = item.indexed or indexed_print(html)
                 if mark:
                     bundle.search[item.path] = mark
         elif isinstance(item, Download):

@@ -13,6 +13,7 @@ import pytest
 from reportcard.downloads import csv_text
 from reportcard.model import build_model
 from reportcard.page_cache import Bundle, InputPrints, dataset_row_sums
+from reportcard.search import indexed_print
 from reportcard.site import ward_card
 from reportcard.validate import validate_folder
 from reportcard.views import Views
@@ -53,7 +54,7 @@ class Renders(CardTemplates):
     def _card(self, page) -> str:
         self.cards += 1
         targets = "".join(t.status.verdict.key for t in page.context["targets"])
-        return f"<h1>{page.context['ward'].name}</h1><table>{page.context['figures']}</table><p>{targets}</p>"
+        return f"<main data-pagefind-body><h1>{page.context['ward'].name}</h1><table>{page.context['figures']}</table><p>{targets}</p></main>"
 
 
 def prints_of(model, site: str = "site") -> InputPrints:
@@ -68,7 +69,8 @@ def _card(model, parts: WardParts, last: Bundle | None, code: str = WARD) -> tup
     """The card made with the parts of its last version; returns its items and the bundle the page cache would keep."""
     parts.begin(last)
     items = list(ward_card(model, Views(model), model.areas[code], ROOT / "content" / "commentary", parts))
-    return items, Bundle({items[1].path: items[1].html}, parts=parts.take())
+    html = items[1].html
+    return items, Bundle({items[1].path: html}, search={items[1].path: items[1].indexed or indexed_print(html)}, parts=parts.take())
 
 
 def test_an_unchanged_card_takes_every_part_back(model):
@@ -174,3 +176,18 @@ def test_row_sums_from_the_tables_are_the_models(model):
     _, dataset = validate_folder(ROOT / "data")
     assert dataset_row_sums(dataset) == prints_of(model).sums
     assert prints_of(model).sums.pair and prints_of(model).sums.area_ward_level
+
+
+def test_a_spliced_card_keeps_its_search_print_unless_a_row_carries_what_search_reads(model):
+    """Rows are in tables, which the search index does not read: a card spliced from its last version has its print."""
+    _, stored = _card(model, _parts(model, Renders()), None)
+    changed = _with_value(model, "ward-population", WARD, 99999)
+    items, _ = _card(changed, _parts(changed, Renders()), stored)
+    assert items[1].indexed is not None and items[1].indexed == indexed_print(items[1].html)
+
+    class Pictured(Renders):
+        def _row(self, line, ward) -> str:
+            return super()._row(line, ward).replace("</td>", f'<img src="{line.value}.png" alt=""></td>')  # read even in tables
+
+    items, _ = _card(changed, _parts(changed, Pictured()), stored)
+    assert items[1].indexed is None
