@@ -190,15 +190,13 @@ class InputPrints:
     def __post_init__(self):
         if self.sums is None:
             self.sums = row_sums(self.model.observations, {code for code, area in self.model.areas.items() if area.is_ward})
-        self._area, self._area_ward_level = self.sums.area, self.sums.area_ward_level
-        self._indicator, self._pair = self.sums.indicator, self.sums.pair
 
     @cached_property
     def _targets_by_area(self) -> dict[str, list[tuple[str, int]]]:
         by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for target in self.model.targets.values():
             code = self.model.agreements[target.agreement_id].area_code
-            by_area[code].append((target.id, self._pair.get((target.indicator_id, code), 0)))
+            by_area[code].append((target.id, self.sums.pair.get((target.indicator_id, code), 0)))
         return by_area
 
     def _targets_of(self, codes: set[str]) -> list:
@@ -209,7 +207,7 @@ class InputPrints:
     def _peers(self) -> dict[str, list[tuple[str, int]]]:
         """Per council: its current wards' rows of ward-level indicators (a ward's placing is among them)."""
         parents = {w.parent_code for w in self.model.areas.values() if w.is_ward and w.parent_code in self.model.areas}
-        return {code: [(w.code, self._area_ward_level.get(w.code, 0)) for w in self.model.wards_of(self.model.areas[code])]
+        return {code: [(w.code, self.sums.area_ward_level.get(w.code, 0)) for w in self.model.wards_of(self.model.areas[code])]
                 for code in parents}
 
     def _commentary(self, code: str) -> bytes:
@@ -230,7 +228,7 @@ class InputPrints:
     def ward(self, ward: Area) -> str:
         """Its own rows; its councils' and country's rows of ward-level indicators; its peers' (for placings); targets; commentary."""
         ancestors = self.model.ancestors(ward)
-        return _sha(self.ward_shell(ward), self._area.get(ward.code, 0), [(a.code, self._area_ward_level.get(a.code, 0)) for a in ancestors],
+        return _sha(self.ward_shell(ward), self.sums.area.get(ward.code, 0), [(a.code, self.sums.area_ward_level.get(a.code, 0)) for a in ancestors],
                     self._peers.get(ward.parent_code or "", []))
 
     def ward_shell(self, ward: Area) -> str:
@@ -240,37 +238,37 @@ class InputPrints:
 
     def has_rows(self, indicator_id: str, area_code: str) -> bool:
         """Whether the area has any figure of the indicator (most wards have none of the council-only ones)."""
-        return (indicator_id, area_code) in self._pair
+        return (indicator_id, area_code) in self.sums.pair
 
     def line(self, indicator_id: str, ward: Area, benchmarks: list[Area]) -> str:
         """One indicator's line on a ward card: the row sums of the ward, of its benchmarks (in the line's comparisons)
         and, for a current ward's placing, of every ward its council has. Only ever compared with the same line's key
         in the card's last version, after the site digest (`WardParts`), so it is the sums as text, not hashed again:
         a card asks for fifty."""
-        pair, parent = self._pair, self.model.parent(ward)
+        pair, parent = self.sums.pair, self.model.parent(ward)
         peers = self._peer_sum(indicator_id, parent) if ward.current and parent is not None else 0
         return " ".join([str(pair.get((indicator_id, ward.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks), str(peers)])
 
     def _peer_sum(self, indicator_id: str, council: Area) -> int:
         key = (indicator_id, council.code)
         if key not in self._peer_sums:
-            self._peer_sums[key] = sum(self._pair.get((indicator_id, w.code), 0) for w in self.model.wards_of(council)) % 2**64
+            self._peer_sums[key] = sum(self.sums.pair.get((indicator_id, w.code), 0) for w in self.model.wards_of(council)) % 2**64
         return self._peer_sums[key]
 
     def area(self, area: Area) -> str:
         """Its own rows, its benchmarks' (ancestors) and its comparator groups' (medians); targets."""
         ancestors = self.model.ancestors(area)
         codes = {area.code} | {a.code for a in ancestors} | {c for _, _, members in self.model.comparators_of(area) for c in members}
-        return _sha(self.site, "area", area.code, sorted((c, self._area.get(c, 0)) for c in codes),
+        return _sha(self.site, "area", area.code, sorted((c, self.sums.area.get(c, 0)) for c in codes),
                     self._targets_of({area.code} | {a.code for a in ancestors}))
 
     def indicator(self, indicator_id: str) -> str:
-        return _sha(self.site, "indicator", indicator_id, self._indicator.get(indicator_id, 0))
+        return _sha(self.site, "indicator", indicator_id, self.sums.indicator.get(indicator_id, 0))
 
     def target(self, target_id: str) -> str:
         target = self.model.targets[target_id]
         area_code = self.model.agreements[target.agreement_id].area_code
-        return _sha(self.site, "target", target_id, self._pair.get((target.indicator_id, area_code), 0))
+        return _sha(self.site, "target", target_id, self.sums.pair.get((target.indicator_id, area_code), 0))
 
     def all_targets(self, kind: str, entity_id: str) -> str:
         """Partnership and organisation pages show target statuses from anywhere; so do the home page and the

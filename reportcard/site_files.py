@@ -139,8 +139,7 @@ class SiteFiles:
             return
         key = key or hashlib.sha256(content).hexdigest()
         if not self.keep(name, key):
-            stat = create_file(path, content)
-            self.recorded[name] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+            self._record(name, key, create_file(path, content))
 
     def link(self, source: str | os.PathLike, path: str | os.PathLike, key: str) -> None:
         name = self._name(path)
@@ -148,8 +147,10 @@ class SiteFiles:
             link_or_copy(source, path)
         elif not self.keep(name, key):
             link_or_copy(source, path)
-            stat = os.stat(path)
-            self.recorded[name] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+            self._record(name, key, os.stat(path))
+
+    def _record(self, name: str, key: str, stat: os.stat_result) -> None:
+        self.recorded[name] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
     def keep_at(self, path: str | os.PathLike, key: str) -> bool:
         name = self._name(path)
@@ -263,8 +264,14 @@ def retire(path: str | os.PathLike, trash: str | os.PathLike | None) -> None:
         else:
             os.unlink(path)
         return
-    os.makedirs(trash, exist_ok=True)
-    os.rename(path, os.path.join(trash, f"{os.getpid()}-{next(_retired)}"))
+    target = os.path.join(trash, f"{os.getpid()}-{next(_retired)}")
+    try:
+        os.rename(path, target)
+    except FileNotFoundError:
+        if os.path.isdir(trash):  # the file itself is gone
+            raise
+        os.makedirs(trash, exist_ok=True)  # made on first use (a build that replaces nothing makes none)
+        os.rename(path, target)
 
 
 def retire_folder(path: Path) -> None:

@@ -179,11 +179,10 @@ class WardParts:
             at = shell.index(FIGURES)
             self._made["shell"] = f"{key}\n{at} {at + len(figures)}"
             cursor = 0  # each row is found after the one before: rows are in the page's order
-            for _, theme_rows in rows:
-                for row in theme_rows:
-                    start = figures.index(row.html, cursor)
-                    cursor = start + len(row.html)
-                    self._made[row.part] = f"{row.key}\n{at + start} {at + cursor} {row.csv}"
+            for row in in_order:
+                start = figures.index(row.html, cursor)
+                cursor = start + len(row.html)
+                self._made[row.part] = f"{row.key}\n{at + start} {at + cursor} {row.csv}"
             return shell[:at] + figures + shell[at + len(FIGURES):]
 
     def _splice(self, key: str, kept: str, rows: list[Row], last_rows: list[tuple[int, int, str]]) -> str:
