@@ -100,7 +100,7 @@ def test_a_build_in_the_spare_keeps_what_is_right_and_replaces_the_rest(tmp_path
     made, spare = _spare_with(tmp_path, {"same/index.html": "same", "changed.csv": "old", "gone/old.html": "gone"})
     live = _build(tmp_path / "live", None, None, {"live.csv": "L"})
     (spare / "written-by-pelican.css").write_text("theme")  # not in the manifest: removed, Pelican writes it again
-    same_inode = os.stat(spare / "same/index.html").st_ino
+    same_inode, changed_inode = (os.stat(spare / name).st_ino for name in ("same/index.html", "changed.csv"))
     trash = tmp_path / "replaced"
     existing = reuse_spare(tmp_path / "cache", spare, trash)
     assert not (spare / "written-by-pelican.css").exists() and load_manifest(tmp_path / "cache", spare, SPARE_MANIFEST) == {}
@@ -111,8 +111,10 @@ def test_a_build_in_the_spare_keeps_what_is_right_and_replaces_the_rest(tmp_path
     assert os.stat(spare / "same/index.html").st_ino == same_inode  # kept where it was, not written or linked
     assert os.path.samefile(spare / "live.csv", tmp_path / "live/live.csv")
     assert (spare / "changed.csv").read_text() == "new" and site.linked == 2
-    # What was replaced or removed was moved aside in one rename each, to be unlinked in the background.
-    assert sorted(p.read_text() for p in trash.iterdir()) == ["gone", "old", "theme"]
+    assert os.stat(spare / "changed.csv").st_ino == changed_inode  # only the spare held it: written into
+    assert site.recorded["changed.csv"][1:] == [changed_inode, 3, os.stat(spare / "changed.csv").st_mtime_ns]
+    # What was removed was moved aside in one rename each, to be unlinked in the background.
+    assert sorted(p.read_text() for p in trash.iterdir()) == ["gone", "theme"]
 
 
 def test_a_spare_file_shared_with_the_live_site_is_replaced_not_written_into(tmp_path):
@@ -124,6 +126,7 @@ def test_a_spare_file_shared_with_the_live_site_is_replaced_not_written_into(tmp
     site.write(tmp_path / "spare/page.html", b"next version")
     site.link(tmp_path / "live/page.html", tmp_path / "spare/chart.svg", "svg:1")
     assert (tmp_path / "live/page.html").read_text() == "live" and (tmp_path / "spare/page.html").read_text() == "next version"
+    assert not os.path.samefile(tmp_path / "live/page.html", tmp_path / "spare/page.html")
     assert site.recorded["chart.svg"][0] == "svg:1"
 
 
@@ -133,3 +136,12 @@ def test_a_spare_edited_by_hand_or_without_a_manifest_is_not_trusted(tmp_path):
     site = SiteFiles(spare, None, None, reuse_spare(tmp_path / "cache", spare))
     assert not site.keep("page.html", made.recorded["page.html"][0])
     assert reuse_spare(tmp_path / "cache", spare) is None  # its manifest was forgotten when the first build began in it
+
+
+def test_a_spare_file_rewritten_in_place_is_shortened_and_one_never_rewritten_is_stale(tmp_path):
+    made, spare = _spare_with(tmp_path, {"long.html": "a much longer old version", "left.html": "old"})
+    site = SiteFiles(spare, None, None, reuse_spare(tmp_path / "cache", spare))
+    site.write(spare / "long.html", b"short")
+    assert (spare / "long.html").read_text() == "short"  # no tail of the old version left
+    assert not site.keep("left.html", "another key")  # out of date, and then not written after all
+    assert site.remove_stale() == 1 and not (spare / "left.html").exists()
