@@ -175,27 +175,37 @@ class SiteFiles:
 
     def keep(self, name: str, key: str) -> bool:
         """Keep `name` (relative to the root) if the file already there, or else the live site's, was written with this
-        key and is untouched since (the live one is linked)."""
+        key and is untouched since (the live one is linked). A file there that is out of date is moved aside for the
+        link, or left to be written into (`write`) when no other name links to it."""
+        target = os.path.join(self.root, name)
         here = self.existing.get(name)
         if here is not None:
-            target = os.path.join(self.root, name)
             if here[0] == key and _untouched(target, here):
                 self.recorded[name] = here
                 return True
             del self.existing[name]  # replaced, not stale
+        if self._link_live(name, key, target, replacing=here is not None):
+            return True
+        if here is not None:
             if _sole_name(target):
                 self._rewritable.add(name)
             else:
                 with contextlib.suppress(FileNotFoundError):
                     retire(target, self.trash)
+        return False
+
+    def _link_live(self, name: str, key: str, target: str, replacing: bool) -> bool:
         before = self.previous.get(name)
         if self.live is None or before is None or before[0] != key:
             return False
         source = os.path.join(self.live, name)
+        if not _untouched(source, before):
+            return False
+        if replacing:  # moved aside in one rename; unlinking it here took a millisecond
+            with contextlib.suppress(FileNotFoundError):
+                retire(target, self.trash)
         try:
-            if not _untouched(source, before):
-                return False
-            _link(source, os.path.join(self.root, name))
+            _link(source, target)
         except OSError:  # gone, or no links on this file system: write it
             return False
         self.recorded[name] = before

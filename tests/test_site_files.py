@@ -145,3 +145,14 @@ def test_a_spare_file_rewritten_in_place_is_shortened_and_one_never_rewritten_is
     assert (spare / "long.html").read_text() == "short"  # no tail of the old version left
     assert not site.keep("left.html", "another key")  # out of date, and then not written after all
     assert site.remove_stale() == 1 and not (spare / "left.html").exists()
+
+
+def test_a_spare_file_out_of_date_that_the_live_site_has_right_is_moved_aside_for_the_link(tmp_path):
+    made, spare = _spare_with(tmp_path, {"feed.atom": "old"})
+    live = _build(tmp_path / "live", None, None, {"feed.atom": "new"})
+    trash = tmp_path / "replaced"
+    site = SiteFiles(spare, tmp_path / "live", live.recorded, reuse_spare(tmp_path / "cache", spare), trash)
+    site.write(spare / "feed.atom", b"new")
+    assert os.path.samefile(spare / "feed.atom", tmp_path / "live/feed.atom") and site.linked == 1
+    assert [p.read_text() for p in trash.iterdir()] == ["old"]  # one rename, unlinked in the background
+    assert site.remove_stale() == 0
