@@ -137,7 +137,7 @@ class SiteFiles:
         self.previous = previous or {}
         self.existing = existing or {}
         self.recorded: dict[str, list] = {}
-        self._rewritable: set[str] = set()  # spare files out of date that only the spare holds: written into (`write`)
+        self._outdated: set[str] = set()  # spare files out of date, still in place until a new one takes the name
         self._prefix = os.path.join(os.fspath(root), "")
 
     def _name(self, path: str | os.PathLike) -> str | None:
@@ -151,20 +151,30 @@ class SiteFiles:
             create_file(path, content)
             return
         key = key or hashlib.sha256(content).hexdigest()
-        if not self.keep(name, key):
-            if name in self._rewritable:
-                self._rewritable.discard(name)
-                self._record(name, key, rewrite_file(path, content))
-            else:
-                self._record(name, key, create_file(path, content))
+        if self.keep(name, key):
+            return
+        if name in self._outdated and _sole_name(path):
+            self._outdated.discard(name)
+            self._record(name, key, rewrite_file(path, content))
+        else:
+            self._make_way(name, path)
+            self._record(name, key, create_file(path, content))
 
     def link(self, source: str | os.PathLike, path: str | os.PathLike, key: str) -> None:
         name = self._name(path)
         if name is None:
             link_or_copy(source, path)
         elif not self.keep(name, key):
+            self._make_way(name, path)
             link_or_copy(source, path)
             self._record(name, key, os.stat(path))
+
+    def _make_way(self, name: str, path: str | os.PathLike) -> None:
+        """Move an out-of-date spare file aside (one rename, unlinked in the background) before a new file takes its name."""
+        if name in self._outdated:
+            self._outdated.discard(name)
+            with contextlib.suppress(FileNotFoundError):
+                retire(path, self.trash)
 
     def _record(self, name: str, key: str, stat: os.stat_result) -> None:
         self.recorded[name] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
@@ -175,8 +185,8 @@ class SiteFiles:
 
     def keep(self, name: str, key: str) -> bool:
         """Keep `name` (relative to the root) if the file already there, or else the live site's, was written with this
-        key and is untouched since (the live one is linked). A file there that is out of date is moved aside for the
-        link, or left to be written into (`write`) when no other name links to it."""
+        key and is untouched since (the live one is linked). A file there that is out of date stays until a new one
+        takes its name (`write` writes into it when no other name links to it)."""
         target = os.path.join(self.root, name)
         here = self.existing.get(name)
         if here is not None:
@@ -184,26 +194,14 @@ class SiteFiles:
                 self.recorded[name] = here
                 return True
             del self.existing[name]  # replaced, not stale
-        if self._link_live(name, key, target, replacing=here is not None):
-            return True
-        if here is not None:
-            if _sole_name(target):
-                self._rewritable.add(name)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    retire(target, self.trash)
-        return False
-
-    def _link_live(self, name: str, key: str, target: str, replacing: bool) -> bool:
+            self._outdated.add(name)
         before = self.previous.get(name)
         if self.live is None or before is None or before[0] != key:
             return False
         source = os.path.join(self.live, name)
         if not _untouched(source, before):
             return False
-        if replacing:  # moved aside in one rename; unlinking it here took a millisecond
-            with contextlib.suppress(FileNotFoundError):
-                retire(target, self.trash)
+        self._make_way(name, target)
         try:
             _link(source, target)
         except OSError:  # gone, or no links on this file system: write it
@@ -214,7 +212,7 @@ class SiteFiles:
     def remove_stale(self) -> int:
         """Remove the files of the spare site this build did not make again (a ward that is gone, say), and their
         folders once empty. Returns how many."""
-        stale = sorted((self.existing.keys() | self._rewritable) - self.recorded.keys())
+        stale = sorted((self.existing.keys() | self._outdated) - self.recorded.keys())
         for name in stale:
             path = os.path.join(self.root, name)
             with contextlib.suppress(FileNotFoundError):

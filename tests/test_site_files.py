@@ -156,3 +156,13 @@ def test_a_spare_file_out_of_date_that_the_live_site_has_right_is_moved_aside_fo
     assert os.path.samefile(spare / "feed.atom", tmp_path / "live/feed.atom") and site.linked == 1
     assert [p.read_text() for p in trash.iterdir()] == ["old"]  # one rename, unlinked in the background
     assert site.remove_stale() == 0
+
+
+def test_a_spare_file_out_of_date_replaced_by_a_cached_link_is_moved_aside(tmp_path):
+    made, spare = _spare_with(tmp_path, {"chart.svg": "old chart"})
+    (tmp_path / "cache.svg").write_text("new chart")
+    trash = tmp_path / "replaced"
+    site = SiteFiles(spare, None, None, reuse_spare(tmp_path / "cache", spare), trash)
+    site.link(tmp_path / "cache.svg", spare / "chart.svg", "svg:2")
+    assert os.path.samefile(spare / "chart.svg", tmp_path / "cache.svg") and site.recorded["chart.svg"][0] == "svg:2"
+    assert [p.read_text() for p in trash.iterdir()] == ["old chart"]
