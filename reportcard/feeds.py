@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .site_files import keep_file, write_file
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
+FIRST_RELEASE = "First published version of the data."
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ def write_feed(path: Path, code_key: str, *feed) -> None:
         write_file(path, atom_feed(*feed), key)
 
 
-def _figure(value: float, places: int) -> str:
-    return "none" if value != value else fmt.number(value, places)
+def _figure(value: float | None, places: int) -> str:
+    return "none" if value is None else fmt.number(value, places)
 
 
 def _name(indicators: dict[str, tuple[str, int]], indicator_id: str) -> str:
@@ -79,33 +81,61 @@ def _places(indicators: dict[str, tuple[str, int]], indicator_id: str) -> int:
     return indicators[indicator_id][1] if indicator_id in indicators else 1
 
 
-def release_summary(release: Release, indicators: dict[str, tuple[str, int]], changed: pd.DataFrame | None = None, limit: int = 20) -> str:
-    """Plain-text account of a release: of all its changes, or of `changed`, the rows about one area.
+def release_summary(release: Release, indicators: dict[str, tuple[str, int]], limit: int = 20) -> str:
+    """Plain-text account of all a release's changes.
 
     `indicators` maps an indicator id to its name and decimal places, so figures read as on the pages.
     """
     if release.first:
-        return "First published version of the data."
-    whole_site = changed is None
-    changed = release.changed if changed is None else changed
-    parts = []
-    new = changed[changed["kind"] == "new"].groupby(["indicator_id", "period"], sort=True).size()
-    if len(new):
-        parts.append("New figures: " + "; ".join(f"{_name(indicators, i)} {p} ({n})" for (i, p), n in new.items()) + ".")
-    for kind, label in (("revised", "Revised"), ("withdrawn", "Withdrawn")):
-        rows = changed[changed["kind"] == kind]
-        if len(rows):
-            shown = [f"{_name(indicators, r.indicator_id)}, {r.area_code}, {r.period}: "
-                     f"{_figure(r.before, _places(indicators, r.indicator_id))} to {_figure(r.after, _places(indicators, r.indicator_id))}"
-                     for r in rows.head(limit).itertuples()]
-            more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
-            parts.append(f"{label} ({len(rows)}): " + "; ".join(shown) + more + ".")
-    if whole_site:
-        for items, label in ((release.added_indicators, "New indicators"), (release.removed_indicators, "Indicators removed"),
-                             (release.added_targets, "New targets"), (release.removed_targets, "Targets removed")):
-            if items:
-                parts.append(f"{label}: {', '.join(items)}.")
+        return FIRST_RELEASE
+    parts = _accounts(release.changed, None, indicators, limit).get("", [])
+    for items, label in ((release.added_indicators, "New indicators"), (release.removed_indicators, "Indicators removed"),
+                         (release.added_targets, "New targets"), (release.removed_targets, "Targets removed")):
+        if items:
+            parts.append(f"{label}: {', '.join(items)}.")
     return " ".join(parts) or "No change to the published figures."
+
+
+def area_summaries(release: Release, indicators: dict[str, tuple[str, int]], limit: int = 20) -> dict[str, str]:
+    """The account of a release's changes to each area it changed, by area code (`release_summary` of its rows alone)."""
+    return {code: " ".join(parts) for code, parts in _accounts(release.changed, "area_code", indicators, limit).items()}
+
+
+def _accounts(changed: pd.DataFrame, scope: str | None, indicators: dict[str, tuple[str, int]], limit: int) -> dict[str, list[str]]:
+    """The sentences about `changed`, for each value of its column `scope` (or under "" for all of it).
+
+    All areas at once: a ward-level commit changes 7,000 wards, and pandas calls per ward took 20 s.
+    """
+    keys = changed[scope].astype(object) if scope else pd.Series("", index=changed.index, dtype=object)
+    accounts: dict[str, list[str]] = defaultdict(list)
+    new = (changed["kind"] == "new").to_numpy()
+    if new.any():
+        counts = changed[new].groupby([keys[new], "indicator_id", "period"], sort=True).size()
+        listed: dict[str, list[str]] = defaultdict(list)
+        for (key, indicator, period), n in counts.items():
+            listed[key].append(f"{_name(indicators, indicator)} {period} ({n})")
+        for key, items in listed.items():
+            accounts[key].append("New figures: " + "; ".join(items) + ".")
+    for kind, label in (("revised", "Revised"), ("withdrawn", "Withdrawn")):
+        chosen = (changed["kind"] == kind).to_numpy()
+        if not chosen.any():
+            continue
+        rows, row_keys = changed[chosen], keys[chosen]
+        totals = row_keys.value_counts().to_dict()
+        shown = (row_keys.groupby(row_keys, sort=False).cumcount() < limit).to_numpy()
+        rows, row_keys = rows[shown], row_keys[shown]
+        ids = rows["indicator_id"].astype(object)
+        places = ids.map({i: _places(indicators, i) for i in ids.unique()})
+        before, after = (fmt.each_figure(rows[side], places, _figure) for side in ("before", "after"))
+        names = ids.map({i: _name(indicators, i) for i in ids.unique()})
+        texts = names + ", " + rows["area_code"].astype(object) + ", " + rows["period"].astype(object) + ": " + before + " to " + after
+        listed = defaultdict(list)
+        for key, text in zip(row_keys.tolist(), texts.tolist(), strict=True):
+            listed[key].append(text)
+        for key, items in listed.items():
+            more = f" and {totals[key] - limit} more" if totals[key] > limit else ""
+            accounts[key].append(f"{label} ({totals[key]}): " + "; ".join(items) + more + ".")
+    return accounts
 
 
 def _entry(release: Release, id_base: str, scope: str, summary: str) -> FeedEntry:
@@ -118,15 +148,14 @@ def release_entries(releases: list[Release], indicators: dict[str, tuple[str, in
 
 
 def entries_by_area(releases: list[Release], indicators: dict[str, tuple[str, int]], id_base: str, codes: list[str]) -> dict[str, list[FeedEntry]]:
-    """For each area, the releases that changed its figures (and the first release), grouping each release once."""
+    """For each area, the releases that changed its figures (and the first release)."""
     entries: dict[str, list[FeedEntry]] = {code: [] for code in codes}
     for release in releases:
         if release.first:
-            summary = release_summary(release, indicators)
             for code in codes:
-                entries[code].append(_entry(release, id_base, f"/{code}", summary))
+                entries[code].append(_entry(release, id_base, f"/{code}", FIRST_RELEASE))
             continue
-        for code, rows in release.changed.groupby("area_code", sort=False):
+        for code, summary in area_summaries(release, indicators).items():
             if code in entries:
-                entries[code].append(_entry(release, id_base, f"/{code}", release_summary(release, indicators, rows)))
+                entries[code].append(_entry(release, id_base, f"/{code}", summary))
     return entries

@@ -19,7 +19,7 @@ from .changes import Release
 from .charts import Chart
 from .commentary import commentary_for
 from .downloads import Lines
-from .model import ALL, Area, Indicator, Model, Organisation, Partnership, plain
+from .model import ALL, Area, Indicator, Model, Organisation, Partnership
 from .plots import areas_chart, map_chart, trend_chart
 from .views import Views
 from .ward_parts import FIGURE_COLUMNS, WardParts, figure_row
@@ -308,11 +308,10 @@ def changelog_download(releases: list[Release], places: dict[str, int]) -> Itera
     for release in releases:
         if release.first:
             continue
-        rows = release.changed.to_dict("records")
-        for row in rows:
-            for key in ("before", "after"):
-                row[key] = fmt.csv_number(plain(row[key]), places.get(row["indicator_id"], 1))
-        yield Download(f"changes/{release.short}.csv", CHANGE_COLUMNS, rows)
+        rows = release.changed
+        decimals = rows["indicator_id"].astype(object).map(places).fillna(1).astype(int)
+        figures = {key: fmt.each_figure(rows[key], decimals, fmt.csv_number) for key in ("before", "after")}
+        yield Download(f"changes/{release.short}.csv", CHANGE_COLUMNS, rows[[key for key, _ in CHANGE_COLUMNS]].assign(**figures))
 
 
 #: More councils than this with wards (an England-wide site): indicator pages chart regions, not each council's wards.

@@ -3,8 +3,10 @@
 For each scale (the demo council, and England from scripts/build_england_data.py):
   cold          empty cache (charts, page groups, search index, verdicts, snapshots), fresh output
   warm          the same data again, cache kept
-  council indicator changed   every value of one indicator without ward figures +0.1 (its page, council pages)
-  ward indicator changed      then every value of one ward-level indicator +0.1 (every ward card shows it), as the next commit
+  council indicator changed   a commit adding 0.1 to every value of one indicator without ward figures (its page, council pages)
+  ward indicator changed      the next commit: +0.1 to every value of one ward-level indicator (every ward card shows it)
+The data is built from a git repository made of it (one commit, then one per change), as a council keeps it: the
+change log and feeds then compare each commit with the one before, as they do on a council's build server.
 Floors, for the same work, so the results are ratios that hold on a noisy machine:
   (a) jinja     every page the build makes, rendered with its own template by Jinja2 and written to disk, in the
                 same number of forked processes; each page's context is made first, untimed, so this is the cost
@@ -124,15 +126,33 @@ def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(specs)
 
 
-def change_one_indicator(data: Path, target: Path, ward_level: bool, steps: int = 1) -> str:
-    """Copy the data and add 0.1 x `steps` to every value of the first indicator with (or without) ward figures, kept
-    within 0-100. Repeated builds take a new step each, so no build finds its result already made in the spare site."""
+def _git(folder: Path, *args: str) -> None:
+    """Commits with a fixed author and date, so the same data and history give the same commit ids (and cache keys)."""
+    import subprocess
+
+    identity = {"GIT_AUTHOR_NAME": "Benchmark", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+                "GIT_COMMITTER_NAME": "Benchmark", "GIT_COMMITTER_EMAIL": "bench@example.org", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"}
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, env={**os.environ, **identity})
+
+
+def committed_data(data: Path, target: Path) -> Path:
+    """A copy of the data as a council keeps it: a git repository whose one commit is the data as given. The site then
+    has a real change log, and each change below is a commit on top, as on a council's build server."""
+    shutil.copytree(data, target)
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    _git(target, "commit", "-qm", "First release")
+    return target
+
+
+def change_one_indicator(folder: Path, ward_level: bool, steps: int = 1) -> str:
+    """Add 0.1 x `steps` to every value of the first indicator with (or without) ward figures, kept within 0-100, and
+    commit it. Repeated builds take a new step each, so no build finds its result already made in the spare site."""
     import pandas as pd
 
-    shutil.copytree(data, target)
-    path = target / "indicators" / "observations.csv"
+    path = folder / "indicators" / "observations.csv"
     observations = pd.read_csv(path, dtype=str, keep_default_na=False)
-    areas = pd.read_csv(target / "places" / "areas.csv", dtype=str, keep_default_na=False)
+    areas = pd.read_csv(folder / "places" / "areas.csv", dtype=str, keep_default_na=False)
     wards = set(areas.loc[areas["type"] == "ward", "code"])
     with_wards = set(observations.loc[observations["area_code"].isin(wards), "indicator_id"])
     indicator = sorted(i for i in observations["indicator_id"].unique() if (i in with_wards) == ward_level)[0]
@@ -143,6 +163,7 @@ def change_one_indicator(data: Path, target: Path, ward_level: bool, steps: int 
         edge = pd.to_numeric(observations.loc[rows, bound], errors="coerce")
         observations.loc[rows, bound] = (edge + 0.1 * steps).clip(upper=100).round(1).map(lambda v: "" if pd.isna(v) else f"{v:g}")
     observations.to_csv(path, index=False)
+    _git(folder, "commit", "-qam", f"{indicator} revised (+{0.1 * steps:.1f})")
     return indicator
 
 
@@ -153,15 +174,12 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             tmp = Path(tmp)
-            cache = tmp / "cache"
-            results["cold"].append(run_build(data, tmp / "site", cache))
-            results["warm"].append(run_build(data, tmp / "site", cache))
-            source = data
+            cache, repository = tmp / "cache", committed_data(data, tmp / "data")
+            results["cold"].append(run_build(repository, tmp / "site", cache))
+            results["warm"].append(run_build(repository, tmp / "site", cache))
             for change in changes:  # successive commits: the ward-level change is made on top of the council one
-                changed = tmp / change
-                results["changed_indicator"][change] = change_one_indicator(source, changed, ward_level=change.startswith("ward"))
-                results[change].append(run_build(changed, tmp / "site", cache))
-                source = changed
+                results["changed_indicator"][change] = change_one_indicator(repository, ward_level=change.startswith("ward"))
+                results[change].append(run_build(repository, tmp / "site", cache))
             seconds, pages = jinja_floor(data, tmp / "jinja", cache)
             results["floor_jinja"].append(round(seconds, 3))
             results["floor_jinja_pages"] = pages

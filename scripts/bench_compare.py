@@ -5,6 +5,7 @@ most of all), so numbers from different days say little about a change. This che
 git ref) beside the working tree and builds the same data with each in turn: cold once, then
 warm, one council-only indicator changed and one ward-level indicator changed, `--repeat` times
 each (a new step of the change each time), putting the cache back to the unchanged data between changed builds (untimed).
+The data is a git repository of one commit and each change a commit on it (`bench_build.committed_data`).
 
     python scripts/bench_compare.py --base HEAD~5 [--scale demo|england] [--repeat 3] [--output bench-results/compare.json]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,16 +66,18 @@ def build(root: Path, work: Path, data: Path) -> dict:
 
 def compare(base: str, data: Path, repeat: int) -> dict:
     sys.path.insert(0, str(ROOT / "scripts"))
-    from bench_build import change_one_indicator
+    from bench_build import change_one_indicator, committed_data
 
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         tmp = Path(tmp)
         subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "base"), base], cwd=ROOT, check=True, capture_output=True)
         try:
             versions = {"base": tmp / "base", "head": ROOT}
-            # A new change for each repeat: a build in the spare site (the one before the live one) must not find it made.
-            changed = {kind: [change_one_indicator(data, tmp / f"{kind}-{step}", kind.startswith("ward"), step) for step in range(1, repeat + 1)]
-                       for kind in KINDS[1:]}
+            data = committed_data(data, tmp / "data")
+            # A new change for each repeat, each a commit on the data's one: a build in the spare site (the one before the
+            # live one) must not find it made. Commits are made with a fixed date, so each copy has the same first commit.
+            changed = {kind: [change_one_indicator(shutil.copytree(data, tmp / f"{kind}-{step}"), kind.startswith("ward"), step)
+                              for step in range(1, repeat + 1)] for kind in KINDS[1:]}
             results: dict = {name: {"cold": [], **{kind: [] for kind in KINDS}} for name in versions}
             for name, root in versions.items():
                 results[name]["cold"].append(build(root, tmp / f"work-{name}", data))

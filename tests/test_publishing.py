@@ -22,8 +22,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reportcard.build import build_site
-from reportcard.changes import compare, dataset_snapshot, folder_reader, history, read_snapshot
+from reportcard.changes import KEY, Release, Snapshot, compare, dataset_snapshot, folder_reader, history, read_snapshot
 from reportcard.downloads import safe_cell
+from reportcard.feeds import area_summaries, release_summary
 from reportcard.published import safe_csv
 from reportcard.site_checks import html_problems, link_problems, vnu_jar
 from reportcard.validate import validate_folder
@@ -267,6 +268,73 @@ def test_previous_folder_is_compared_without_git(tmp_path):
     before, after = assemble(tmp_path / "before"), assemble(tmp_path / "after")
     releases = history(after, previous=before)
     assert len(releases) == 1 and not releases[0].first and releases[0].empty
+
+
+def test_history_keeps_each_commit_snapshot_and_comparison_and_gives_the_same_releases(tmp_path):
+    """The next commit's build compares with this one's snapshot and reuses the comparisons before it, instead of
+    reading them from git again; what it gives is what a build with no cache gives."""
+    data = assemble(tmp_path / "repo" / "data")
+    _git(tmp_path / "repo", "init", "-q")
+    _git(tmp_path / "repo", "add", ".")
+    _git(tmp_path / "repo", "commit", "-qm", "First")
+    observations = data / "indicators" / "observations.csv"
+    cache = tmp_path / "snapshots"
+    history(data, cache=cache, snapshot=read_snapshot(folder_reader(data)))
+    assert len(list(cache.glob("*.parquet"))) == 1  # this commit's snapshot, kept for the next build
+    for figure in ("49.0", "49.5"):
+        observations.write_text(observations.read_text().replace("NI192,E05015239,2021/22,all,48.2,", f"NI192,E05015239,2021/22,all,{figure},")
+                                .replace("NI192,E05015239,2021/22,all,49.0,", f"NI192,E05015239,2021/22,all,{figure},"))
+        _git(tmp_path / "repo", "commit", "-qam", f"Ward figure now {figure}")
+        kept = history(data, cache=cache, snapshot=read_snapshot(folder_reader(data)))
+        fresh = history(data)
+        def told(releases):
+            return [(r.version, r.first, r.changed.to_dict("records")) for r in releases]
+
+        assert told(kept) == told(fresh)
+    assert [r.changed[["before", "after"]].values.tolist() for r in kept[:2]] == [[[49.0, 49.5]], [[48.2, 49.0]]]
+    assert len(list(cache.glob("*--*.parquet"))) == 2  # the two comparisons
+
+
+def test_a_commit_that_keeps_every_figure_in_place_compares_as_a_merge_does(tmp_path):
+    """Values revised, rows in the same order: compared row by row, with the same result as the merge of rows out of order."""
+    before = read_snapshot(folder_reader(assemble(tmp_path / "data")))
+    after = before.observations.assign(value=before.observations["value"] + 0.04 * (before.observations.index % 3))
+    in_place = compare(before, Snapshot(before.indicators, before.targets, after))
+    merged = compare(before, Snapshot(before.indicators, before.targets, after.iloc[::-1]))  # not in order: merged
+    assert in_place["changed"].equals(merged["changed"]) and len(in_place["changed"])
+    assert set(in_place["changed"]["kind"]) == {"revised"}
+
+
+_changes = st.lists(st.tuples(st.sampled_from(["I1", "I2"]), st.sampled_from(["W1", "W2", "W3"]), st.sampled_from(["2020/21", "2021/22"]),
+                              st.sampled_from(["all", "female"]), st.sampled_from(["new", "revised", "withdrawn"]),
+                              st.floats(0, 100, allow_nan=False), st.floats(0, 100, allow_nan=False)), max_size=25)
+
+
+@given(_changes, st.integers(1, 3))
+def test_each_area_account_of_a_release_is_the_account_of_its_rows_alone(rows, limit):
+    """Feeds give every ward its own account of a release, worked out for all wards at once."""
+    frame = pd.DataFrame(rows, columns=[*KEY, "kind", "before", "after"]).drop_duplicates(KEY).sort_values(KEY).reset_index(drop=True)
+    frame["before"] = frame["before"].where(frame["kind"] != "new")
+    frame["after"] = frame["after"].where(frame["kind"] != "withdrawn")
+    names = {"I1": ("Recycling", 1), "I2": ("Jobs", 0)}
+    release = Release("v2", "v2", "2026-01-02", "Second", False, frame)
+    accounts = area_summaries(release, names, limit)
+    assert set(accounts) == set(frame["area_code"])
+    for code, account in accounts.items():
+        alone = Release("v2", "v2", "2026-01-02", "Second", False, frame[frame["area_code"] == code])
+        assert account == release_summary(alone, names, limit)
+    if len(frame):
+        whole = release_summary(release, names, limit)
+        assert all(f"({n})" in whole for n in frame["kind"].value_counts().loc[lambda c: c.index != "new"])
+
+
+def test_an_account_lists_a_few_revisions_and_counts_the_rest():
+    frame = pd.DataFrame({"indicator_id": ["I1"] * 3 + ["I2"], "area_code": ["W1"] * 3 + ["W2"], "breakdown": "all",
+                          "period": ["2019/20", "2020/21", "2021/22", "2021/22"], "before": [1.0, 2.0, 3.0, None],
+                          "after": [1.5, 2.5, 3.5, 7.0], "kind": ["revised"] * 3 + ["new"]})
+    accounts = area_summaries(Release("v2", "v2", None, "Second", False, frame), {"I1": ("Recycling", 1), "I2": ("Jobs", 0)}, limit=2)
+    assert accounts == {"W1": "Revised (3): Recycling, W1, 2019/20: 1.0 to 1.5; Recycling, W1, 2020/21: 2.0 to 2.5 and 1 more.",
+                        "W2": "New figures: Jobs 2021/22 (1)."}
 
 
 def test_every_ward_has_a_feed_linked_from_its_card(demo_site):
