@@ -100,10 +100,12 @@ def test_a_build_in_the_spare_keeps_what_is_right_and_replaces_the_rest(tmp_path
     made, spare = _spare_with(tmp_path, {"same/index.html": "same", "changed.csv": "old", "gone/old.html": "gone"})
     live = _build(tmp_path / "live", None, None, {"live.csv": "L"})
     (spare / "written-by-pelican.css").write_text("theme")  # not in the manifest: removed, Pelican writes it again
+    (spare / "same" / "by-hand.txt").write_text("hand")  # nor this, beside a listed file
     same_inode, changed_inode = (os.stat(spare / name).st_ino for name in ("same/index.html", "changed.csv"))
     trash = tmp_path / "replaced"
     existing = reuse_spare(tmp_path / "cache", spare, trash)
-    assert not (spare / "written-by-pelican.css").exists() and load_manifest(tmp_path / "cache", spare, SPARE_MANIFEST) == {}
+    assert not (spare / "written-by-pelican.css").exists() and not (spare / "same" / "by-hand.txt").exists()
+    assert load_manifest(tmp_path / "cache", spare, SPARE_MANIFEST) == {}
     site = SiteFiles(spare, tmp_path / "live", live.recorded, existing, trash)
     for name, text in {"same/index.html": "same", "changed.csv": "new", "live.csv": "L"}.items():
         site.write(spare / name, text.encode())
@@ -114,7 +116,7 @@ def test_a_build_in_the_spare_keeps_what_is_right_and_replaces_the_rest(tmp_path
     assert os.stat(spare / "changed.csv").st_ino == changed_inode  # only the spare held it: written into
     assert site.recorded["changed.csv"][1:] == [changed_inode, 3, os.stat(spare / "changed.csv").st_mtime_ns]
     # What was removed was moved aside in one rename each, to be unlinked in the background.
-    assert sorted(p.read_text() for p in trash.iterdir()) == ["gone", "theme"]
+    assert sorted(p.read_text() for p in trash.iterdir()) == ["gone", "hand", "theme"]
 
 
 def test_a_spare_file_shared_with_the_live_site_is_replaced_not_written_into(tmp_path):
