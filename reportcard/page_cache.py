@@ -243,7 +243,7 @@ class InputPrints:
     def line(self, indicator_id: str, ward: Area, benchmarks: list[Area]) -> str:
         """One indicator's line on a ward card: the row sums of the ward, of its benchmarks (in the line's comparisons)
         and, for a current ward's placing, of every ward its council has. Only ever compared with the same line's key
-        in the card's last version, after the site digest (`WardParts`), so it is the sums as text, not hashed again:
+        in the card's last version, after the site digest (`FigureParts`), so it is the sums as text, not hashed again:
         a card asks for fifty."""
         pair, parent = self.sums.pair, self.model.parent(ward)
         peers = self._peer_sum(indicator_id, parent) if ward.current and parent is not None else 0
@@ -254,6 +254,24 @@ class InputPrints:
         if key not in self._peer_sums:
             self._peer_sums[key] = sum(self.sums.pair.get((indicator_id, w.code), 0) for w in self.model.wards_of(council)) % 2**64
         return self._peer_sums[key]
+
+    def area_line(self, indicator_id: str, area: Area, benchmarks: list[Area]) -> str:
+        """One indicator's line on an area page (`line`, for an area page): the row sums of the area, of its benchmarks,
+        and of each group of similar councils it is compared with (their median)."""
+        pair = self.sums.pair
+        groups = [self._group_sum(indicator_id, group, codes) for group, _, codes in self.model.comparators_of(area)]
+        return " ".join([str(pair.get((indicator_id, area.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks),
+                         *map(str, groups)])
+
+    def _group_sum(self, indicator_id: str, group: str, codes: list[str]) -> int:
+        key = (indicator_id, f"group:{group}")
+        if key not in self._peer_sums:
+            self._peer_sums[key] = sum(self.sums.pair.get((indicator_id, c), 0) for c in codes) % 2**64
+        return self._peer_sums[key]
+
+    def area_shell(self, area: Area) -> str:
+        """An area page but for its figures (`ward_parts`): the statuses of the targets agreed for it and its ancestors."""
+        return _sha(self.site, "area", area.code, self._targets_of({area.code} | {a.code for a in self.model.ancestors(area)}))
 
     def area(self, area: Area) -> str:
         """Its own rows, its benchmarks' (ancestors) and its comparator groups' (medians); targets."""

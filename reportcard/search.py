@@ -18,6 +18,7 @@ inside them, so it writes the same index from a sixth of the HTML.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -219,10 +220,12 @@ class SearchIndexing:
         self.site, self.key, self.cache = site, key, cache
         self.process, self.inputs = None, None
         kept = cache / key
-        if kept.is_dir():
-            for source in sorted(kept.rglob("*")):
-                if source.is_file():
-                    link_file(source, site / "pagefind" / source.relative_to(kept), f"search:{key}")
+        if kept.is_dir():  # 9,000 files at England scale: plain strings, not Path objects (a third of the time)
+            root, index = os.fspath(kept), os.path.join(site, "pagefind")
+            for folder, _, names in os.walk(root):
+                inside = folder[len(root):]
+                for name in names:
+                    link_file(os.path.join(folder, name), f"{index}{inside}/{name}", f"search:{key}")
             return
         retire_folder(site / "pagefind")  # a spare site's old index (`site_files`): Pagefind writes afresh
         self.inputs = Path(tempfile.mkdtemp(prefix=".search-input-", dir=site.parent))

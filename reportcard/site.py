@@ -22,7 +22,7 @@ from .downloads import Lines
 from .model import ALL, Area, Indicator, Model, Organisation, Partnership
 from .plots import areas_chart, map_chart, trend_chart
 from .views import Views
-from .ward_parts import FIGURE_COLUMNS, WardParts, figure_row
+from .ward_parts import FIGURE_COLUMNS, FigureParts, figure_row
 
 
 @dataclass
@@ -79,7 +79,7 @@ URLS = {
     "organisation_url": organisation_url,
 }
 
-def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept: WardParts | None = None) -> Iterator[Page | Download]:
+def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept: FigureParts | None = None) -> Iterator[Page | Download]:
     """With `kept`, the card comes assembled from the parts of its last version that did not change; else the template makes it all."""
     csv_path = f"wards/{ward.code}/{ward.code}.csv"
     if kept is None:
@@ -110,15 +110,21 @@ def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept
     yield page
 
 
-def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Download]:
-    """A council, region or country: its wards, its figures against England and similar councils."""
-    themes = views.lines_by_theme(area)
-    for _, lines in themes:
-        views.comparator_lines(area, lines)
+def area_page(model: Model, views: Views, area: Area, kept: FigureParts | None = None) -> Iterator[Page | Download]:
+    """A council, region or country: its wards, its figures against England and similar councils. With `kept`, put
+    together from the parts of its last version that did not change (`ward_parts`)."""
     csv_path = f"areas/{area.code}/{area.code}.csv"
-    yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, area) for _, lines in themes for line in lines])
+    if kept is None:
+        themes = views.lines_by_theme(area)
+        for _, lines in themes:
+            views.comparator_lines(area, lines)
+        yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, area) for _, lines in themes for line in lines])
+    else:
+        rows = kept.lines_by_theme(views, area)
+        yield Download(csv_path, FIGURE_COLUMNS, Lines(row.csv for _, theme_rows in rows for row in theme_rows))
+        themes = [(theme, [row.html for row in theme_rows]) for theme, theme_rows in rows]
     children = model.children.get(area.code, [])
-    yield Page(
+    page = Page(
         area_url(area),
         "area",
         {
@@ -134,6 +140,10 @@ def area_page(model: Model, views: Views, area: Area) -> Iterator[Page | Downloa
             "comparators": model.comparators_of(area),
         },
     )
+    if kept is not None:
+        page.html = kept.card(page, area, rows)
+        page.indexed = kept.indexed
+    yield page
 
 
 #: An indicator page lists every figure in a table up to this many; beyond it (every ward in England) wards are left to the CSV.
@@ -326,15 +336,15 @@ class Group:
     key: tuple[str, str] | None
     make: Callable[[], Iterable[Page | Download | Chart]]
     batch: str | None = None  # groups of one batch (a council's wards) share worked-out figures, so are made in one process
-    parts: WardParts | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
+    parts: FigureParts | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
 
 
 def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT,
-                ward_parts: WardParts | None = None) -> Iterator[Group]:
+                ward_parts: FigureParts | None = None, area_parts: FigureParts | None = None) -> Iterator[Group]:
     """Everything the site publishes, in a fixed order so two builds of the same data are identical.
 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
-    With `ward_parts`, a ward card made again keeps the parts of its last version that did not change.
+    With `ward_parts` (`area_parts`), a ward card (area page) made again keeps the parts of its last version that did not change.
     """
     views = Views(model)
     scorecard = views.scorecard()  # worked out before the groups are shared between processes, so each has the target views
@@ -363,7 +373,7 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
                     parts=ward_parts)
     non_wards = sorted((a for a in model.areas.values() if not a.is_ward), key=lambda a: a.code)
     for area in non_wards:
-        yield Group(("area", area.code), partial(area_page, model, views, area))
+        yield Group(("area", area.code), partial(area_page, model, views, area, area_parts), parts=area_parts)
     yield Group(("list", "areas"), lambda: [
         Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils}),
         Page("indicators/index.html", "indicators", {"groups": themes}),

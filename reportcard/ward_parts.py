@@ -1,4 +1,4 @@
-"""The parts of a ward card kept from one build to the next: each figure line, and the rest of the card.
+"""The parts of a ward card or an area page kept from one build to the next: each figure line, and the rest of the page.
 
 A ward card has a line for each of about fifty indicators, and working out and rendering those
 lines is most of the cost of a card. When one ward-level indicator's figures change, every ward
@@ -8,6 +8,9 @@ table row, rendered, and its CSV line) beside the key of the observation rows be
 card's last version instead of working it out. The rest of the card (councillors, targets,
 commentary...) is kept the same way, rendered with a placeholder where the figures go, under a key
 of what it shows (`InputPrints.ward_shell`) and which themes have lines.
+
+An area page (a council, region or country) is made the same way: a council-only indicator changes
+every council's page in one line, and its comparisons with similar councils are part of that line's key.
 
 The page cache hands in the parts stored with the card's last version (`begin`) and stores the new
 ones with the new version (`take`); nothing here reads or writes files.
@@ -90,16 +93,17 @@ class CardTemplates:
     card: Callable[[Page], str]  # the whole card
 
 
-class WardParts:
+class FigureParts:
     """Keys come from `prints`; `prints.site` (code, templates, names...) is stored once with each card's parts.
+    `kind` is "ward" (ward cards) or "area" (area pages, whose lines also compare with similar councils' medians).
 
     A part stores no HTML: it points into the card's last page, which the page cache keeps anyway. A line is
     its key, then where its row is in that page and its CSV line; the shell is its key and where the figures
     were (the page around them is the shell).
     """
 
-    def __init__(self, prints: InputPrints, templates: CardTemplates):
-        self._prints, self._templates = prints, templates
+    def __init__(self, prints: InputPrints, templates: CardTemplates, kind: str = "ward"):
+        self._prints, self._templates, self._kind = prints, templates, kind
         self._kept: dict[str, str] = {}
         self._page = ""
         self._made: dict[str, str] = {}
@@ -137,11 +141,12 @@ class WardParts:
 
     def lines_by_theme(self, views: Views, ward: Area) -> list[tuple[object, list[Row]]]:
         benchmarks = views.benchmark_areas(ward)
+        line_key = self._prints.line if self._kind == "ward" else self._prints.area_line
 
         def row(indicator: Indicator, area: Area) -> Row | None:
             if not self._prints.has_rows(indicator.id, ward.code):  # no figure, no line: nothing to keep either
                 return None
-            name, key = f"line/{indicator.id}", self._prints.line(indicator.id, ward, benchmarks)
+            name, key = f"line/{indicator.id}", line_key(indicator.id, ward, benchmarks)
             kept = self._reuse(name, key)
             if kept:
                 start, end, csv = kept.split(" ", 2)
@@ -150,6 +155,8 @@ class WardParts:
             if line is None:  # figures, but no latest one for the whole ward
                 self._made[name] = f"{key}\n"
                 return None
+            if self._kind == "area":
+                views.comparator_lines(area, [line])
             with timed("pages"):
                 return Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)), name, key)
 
@@ -158,7 +165,8 @@ class WardParts:
     def card(self, page: Page, ward: Area, rows: list[tuple[object, list[Row]]]) -> str:
         """The card's HTML: its kept shell (or one rendered now) with the figures put in; the parts note where each is.
         The page's context has the rows' HTML as its themes."""
-        key = f"{self._prints.ward_shell(ward)} {' '.join(theme.id for theme, _ in rows)}"
+        shell_key = self._prints.ward_shell if self._kind == "ward" else self._prints.area_shell
+        key = f"{shell_key(ward)} {' '.join(theme.id for theme, _ in rows)}"
         kept = self._reuse("shell", key)
         with timed("pages"):
             in_order = [row for _, theme_rows in rows for row in theme_rows]

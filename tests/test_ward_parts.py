@@ -1,4 +1,4 @@
-"""A ward card's parts kept between builds: each taken back only while what it shows is unchanged."""
+"""A ward card's and an area page's parts kept between builds: each taken back only while what it shows is unchanged."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from reportcard.downloads import csv_text
 from reportcard.model import build_model
 from reportcard.page_cache import Bundle, InputPrints, dataset_row_sums
 from reportcard.search import indexed_print
-from reportcard.site import ward_card
+from reportcard.site import area_page, ward_card
 from reportcard.validate import validate_folder
 from reportcard.views import Views
-from reportcard.ward_parts import FIGURES, CardTemplates, WardParts
+from reportcard.ward_parts import FIGURES, CardTemplates, FigureParts
 
 ROOT = Path(__file__).resolve().parents[1]
 WARD, SIBLING, TRAFFORD = "E05015239", "E05015240", "E08000009"
@@ -54,18 +54,19 @@ class Renders(CardTemplates):
     def _card(self, page) -> str:
         self.cards += 1
         targets = "".join(t.status.verdict.key for t in page.context["targets"])
-        return f"<main data-pagefind-body><h1>{page.context['ward'].name}</h1><table>{page.context['figures']}</table><p>{targets}</p></main>"
+        place = page.context.get("ward") or page.context["area"]
+        return f"<main data-pagefind-body><h1>{place.name}</h1><table>{page.context['figures']}</table><p>{targets}</p></main>"
 
 
 def prints_of(model, site: str = "site") -> InputPrints:
     return InputPrints(model, site, ROOT)
 
 
-def _parts(model, renders: Renders, site: str = "site") -> WardParts:
-    return WardParts(InputPrints(model, site, ROOT), renders)
+def _parts(model, renders: Renders, site: str = "site") -> FigureParts:
+    return FigureParts(InputPrints(model, site, ROOT), renders)
 
 
-def _card(model, parts: WardParts, last: Bundle | None, code: str = WARD) -> tuple[list, Bundle]:
+def _card(model, parts: FigureParts, last: Bundle | None, code: str = WARD) -> tuple[list, Bundle]:
     """The card made with the parts of its last version; returns its items and the bundle the page cache would keep."""
     parts.begin(last)
     items = list(ward_card(model, Views(model), model.areas[code], ROOT / "content" / "commentary", parts))
@@ -191,3 +192,38 @@ def test_a_spliced_card_keeps_its_search_print_unless_a_row_carries_what_search_
 
     items, _ = _card(changed, _parts(changed, Pictured()), stored)
     assert items[1].indexed is None
+
+
+def _area_page(model, parts: FigureParts, last: Bundle | None, code: str = TRAFFORD) -> tuple[list, Bundle]:
+    parts.begin(last)
+    items = list(area_page(model, Views(model), model.areas[code], parts))
+    html = items[1].html
+    return items, Bundle({items[1].path: html}, search={items[1].path: items[1].indexed or indexed_print(html)}, parts=parts.take())
+
+
+def test_an_area_page_made_again_works_out_only_the_changed_line(model):
+    """A council-only indicator without a target changes every council's page in one line: only that line is made."""
+    _, stored = _area_page(model, FigureParts(prints_of(model), Renders(), "area"), None)
+    changed = _with_value(model, "NI72", TRAFFORD, 55.5)
+    renders = Renders()
+    items, _ = _area_page(changed, FigureParts(prints_of(changed), renders, "area"), stored)
+    assert renders.lines == ["NI72"] and renders.cards == 0
+    fresh, _ = _area_page(changed, FigureParts(prints_of(changed), Renders(), "area"), None)
+    assert items[1].html == fresh[1].html and items[0].rows == fresh[0].rows
+    row = next(r for r in csv.DictReader(io.StringIO(csv_text(items[0].columns, items[0].rows))) if r["indicator_id"] == "NI72")
+    assert row["value"] == "55.5"
+
+
+def test_an_area_line_reads_the_councils_it_is_compared_with(model):
+    """Similar councils' median is in each line of a council's page: a comparator's figure changes that line's key."""
+    comparator = model.comparators_of(model.areas[TRAFFORD])[0][2][1]
+    observations = model.observations
+    row = observations[(observations["indicator_id"] == "NI72") & (observations["area_code"] == TRAFFORD)].copy()
+    with_comparator = dataclasses.replace(model, observations=pd.concat([observations, row.assign(area_code=comparator)], ignore_index=True))
+    trafford = model.areas[TRAFFORD]
+    benchmarks = Views(model).benchmark_areas(trafford)
+    before = InputPrints(with_comparator, "site", ROOT).area_line("NI72", trafford, benchmarks)
+    after = InputPrints(_with_value(with_comparator, "NI72", comparator, 1.0), "site", ROOT).area_line("NI72", trafford, benchmarks)
+    assert before != after
+    assert InputPrints(with_comparator, "site", ROOT).area_line("NI116", trafford, benchmarks) == \
+        InputPrints(_with_value(with_comparator, "NI72", comparator, 1.0), "site", ROOT).area_line("NI116", trafford, benchmarks)

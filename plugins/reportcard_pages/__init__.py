@@ -31,7 +31,7 @@ from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_d
 from reportcard.site_files import write_file
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
-from reportcard.ward_parts import CardTemplates, WardParts
+from reportcard.ward_parts import CardTemplates, FigureParts
 from reportcard.writing import GroupWriter
 
 #: What pages are made with: a change to any of these files changes every page group's key.
@@ -122,9 +122,10 @@ class ReportCardGenerator(Generator):
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
         pages_writer = self._writer(model, sums, shared, output)
-        ward_parts = WardParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
+        ward_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
+        area_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page, placings=False), "area")
         groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
-                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts), [Group(None, data_page)])
+                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts, area_parts), [Group(None, data_page)])
         written = pages_writer.write(groups)
         # Old versions of changed groups are removed while the rest is made (unlinking thousands of bundles takes a second).
         sweeping = ThreadPoolExecutor(1)
@@ -166,11 +167,12 @@ class ReportCardGenerator(Generator):
 
         return render_page
 
-    def card_templates(self, shared: dict, render_page: Callable[[Page], str]) -> CardTemplates:
-        """A ward card's parts, rendered by the macros its template uses (every card is at the same depth)."""
+    def card_templates(self, shared: dict, render_page: Callable[[Page], str], placings: bool = True) -> CardTemplates:
+        """A ward card's parts (or, without `placings`, an area page's), rendered by the macros its template uses (every
+        card and area page is at the same depth)."""
         macros = self.get_template("macros").make_module(dict(shared, SITEURL=path_to_url(get_relative_path(ward_url("ward")))))
-        return CardTemplates(row=lambda line, ward: macros.figure_row(line, ward, ward.current),
-                             figures=lambda themes, ward: macros.figure_lines(themes, ward, ward.current), card=render_page)
+        return CardTemplates(row=lambda line, area: macros.figure_row(line, area, placings and area.current),
+                             figures=lambda themes, area: macros.figure_lines(themes, area, placings and area.current), card=render_page)
 
     def _writer(self, model, sums: RowSums, shared: dict, output: Path) -> GroupWriter:
         """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
