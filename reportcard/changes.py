@@ -146,16 +146,14 @@ def stored_snapshot(cache: Path | None, version_id: str, read: Reader, known: Sn
     """
     if cache is None:
         return known if known is not None else read_snapshot(read)
-    table, lists = cache / f"{_stored_name(version_id)}.parquet", cache / f"{_stored_name(version_id)}.json"
-    if table.is_file() and lists.is_file():
+    name = _stored_name(version_id)
+    if _is_stored(cache, name):
         if known is not None:
             return known
-        stored = json.loads(lists.read_text(encoding="utf-8"))
-        return Snapshot({k: tuple(v) for k, v in stored["indicators"].items()}, stored["targets"], pd.read_parquet(table))
+        table, lists = _load(cache, name)
+        return Snapshot({k: tuple(v) for k, v in lists["indicators"].items()}, lists["targets"], table)
     snapshot = known if known is not None else read_snapshot(read)
-    cache.mkdir(parents=True, exist_ok=True)
-    snapshot.observations.to_parquet(table, index=False)
-    lists.write_text(json.dumps({"indicators": snapshot.indicators, "targets": snapshot.targets}), encoding="utf-8")
+    _store(cache, name, snapshot.observations, {"indicators": snapshot.indicators, "targets": snapshot.targets})
     return snapshot
 
 
@@ -166,14 +164,27 @@ def stored_comparison(cache: Path | None, earlier_id: str, later_id: str, earlie
     if cache is None:
         return compare(earlier(), later())
     name = f"{_stored_name(earlier_id)}--{_stored_name(later_id)}"
-    table, lists = cache / f"{name}.parquet", cache / f"{name}.json"
-    if table.is_file() and lists.is_file():
-        return {**json.loads(lists.read_text(encoding="utf-8")), "changed": pd.read_parquet(table)}
+    if _is_stored(cache, name):
+        table, lists = _load(cache, name)
+        return {**lists, "changed": table}
     changes = compare(earlier(), later())
-    cache.mkdir(parents=True, exist_ok=True)
-    changes["changed"].to_parquet(table, index=False)
-    lists.write_text(json.dumps({k: v for k, v in changes.items() if k != "changed"}), encoding="utf-8")
+    _store(cache, name, changes["changed"], {k: v for k, v in changes.items() if k != "changed"})
     return changes
+
+
+def _is_stored(cache: Path, name: str) -> bool:
+    return (cache / f"{name}.parquet").is_file() and (cache / f"{name}.json").is_file()
+
+
+def _load(cache: Path, name: str) -> tuple[pd.DataFrame, dict]:
+    return pd.read_parquet(cache / f"{name}.parquet"), json.loads((cache / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _store(cache: Path, name: str, table: pd.DataFrame, lists: dict) -> None:
+    """A table as parquet beside its lists as JSON (read back only when both are there)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(cache / f"{name}.parquet", index=False)
+    (cache / f"{name}.json").write_text(json.dumps(lists), encoding="utf-8")
 
 
 def folder_reader(folder: Path) -> Reader:
@@ -206,7 +217,8 @@ def compare(before: Snapshot, after: Snapshot) -> dict:
     """
     old_rows, new_rows = before.observations, after.observations
     if _same_figures(old_rows, new_rows):  # the usual commit: values revised, no figure added or withdrawn, rows in order
-        merged, side = new_rows[KEY].assign(value_before=old_rows["value"].to_numpy(), value_after=new_rows["value"].to_numpy()), None
+        merged = new_rows[KEY].assign(value_before=old_rows["value"].to_numpy(), value_after=new_rows["value"].to_numpy())
+        side = np.full(len(merged), "both")
     else:
         merged = old_rows.merge(new_rows, on=KEY, how="outer", suffixes=("_before", "_after"), indicator=True)
         side = merged.pop("_merge").to_numpy()
@@ -216,10 +228,8 @@ def compare(before: Snapshot, after: Snapshot) -> dict:
     old, new = merged["value_before"].to_numpy(float), merged["value_after"].to_numpy(float)
     # Half away from zero at each indicator's precision, as on the pages.
     old_r, new_r = np.sign(old) * np.floor(np.abs(old) * scale + 0.5), np.sign(new) * np.floor(np.abs(new) * scale + 0.5)
-    differs = ~((old_r == new_r) | (np.isnan(old_r) & np.isnan(new_r)))
-    added = np.zeros(len(merged), bool) if side is None else side == "right_only"
-    withdrawn = np.zeros(len(merged), bool) if side is None else side == "left_only"
-    revised = differs if side is None else differs & (side == "both")
+    added, withdrawn = side == "right_only", side == "left_only"
+    revised = (side == "both") & ~((old_r == new_r) | (np.isnan(old_r) & np.isnan(new_r)))
     rows = np.flatnonzero(added | revised | withdrawn)
     kind = np.select([added[rows], revised[rows]], ["new", "revised"], default="withdrawn")
     changed = merged.iloc[rows][KEY].assign(before=old[rows], after=new[rows], kind=kind)

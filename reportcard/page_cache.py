@@ -246,28 +246,23 @@ class InputPrints:
         in the card's last version, after the site digest (`FigureParts`), so it is the sums as text, not hashed again:
         a card asks for fifty."""
         pair, parent = self.sums.pair, self.model.parent(ward)
-        peers = self._peer_sum(indicator_id, parent) if ward.current and parent is not None else 0
+        peers = self._sum_of(indicator_id, parent.code, [w.code for w in self.model.wards_of(parent)]) if ward.current and parent is not None else 0
         return " ".join([str(pair.get((indicator_id, ward.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks), str(peers)])
 
-    def _peer_sum(self, indicator_id: str, council: Area) -> int:
-        key = (indicator_id, council.code)
+    def _sum_of(self, indicator_id: str, name: str, codes: list[str]) -> int:
+        """The indicator's row sums over `codes` (a council's wards, a group of similar councils), worked out once per `name`."""
+        key = (indicator_id, name)
         if key not in self._peer_sums:
-            self._peer_sums[key] = sum(self.sums.pair.get((indicator_id, w.code), 0) for w in self.model.wards_of(council)) % 2**64
+            self._peer_sums[key] = sum(self.sums.pair.get((indicator_id, c), 0) for c in codes) % 2**64
         return self._peer_sums[key]
 
     def area_line(self, indicator_id: str, area: Area, benchmarks: list[Area]) -> str:
         """One indicator's line on an area page (`line`, for an area page): the row sums of the area, of its benchmarks,
         and of each group of similar councils it is compared with (their median)."""
         pair = self.sums.pair
-        groups = [self._group_sum(indicator_id, group, codes) for group, _, codes in self.model.comparators_of(area)]
+        groups = [self._sum_of(indicator_id, f"group:{group}", codes) for group, _, codes in self.model.comparators_of(area)]
         return " ".join([str(pair.get((indicator_id, area.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks),
                          *map(str, groups)])
-
-    def _group_sum(self, indicator_id: str, group: str, codes: list[str]) -> int:
-        key = (indicator_id, f"group:{group}")
-        if key not in self._peer_sums:
-            self._peer_sums[key] = sum(self.sums.pair.get((indicator_id, c), 0) for c in codes) % 2**64
-        return self._peer_sums[key]
 
     def area_shell(self, area: Area) -> str:
         """An area page but for its figures (`ward_parts`): the statuses of the targets agreed for it and its ancestors."""
@@ -275,10 +270,8 @@ class InputPrints:
 
     def area(self, area: Area) -> str:
         """Its own rows, its benchmarks' (ancestors) and its comparator groups' (medians); targets."""
-        ancestors = self.model.ancestors(area)
-        codes = {area.code} | {a.code for a in ancestors} | {c for _, _, members in self.model.comparators_of(area) for c in members}
-        return _sha(self.site, "area", area.code, sorted((c, self.sums.area.get(c, 0)) for c in codes),
-                    self._targets_of({area.code} | {a.code for a in ancestors}))
+        codes = {area.code} | {a.code for a in self.model.ancestors(area)} | {c for _, _, members in self.model.comparators_of(area) for c in members}
+        return _sha(self.area_shell(area), sorted((c, self.sums.area.get(c, 0)) for c in codes))
 
     def indicator(self, indicator_id: str) -> str:
         return _sha(self.site, "indicator", indicator_id, self.sums.indicator.get(indicator_id, 0))

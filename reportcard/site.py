@@ -82,13 +82,8 @@ URLS = {
 def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept: FigureParts | None = None) -> Iterator[Page | Download]:
     """With `kept`, the card comes assembled from the parts of its last version that did not change; else the template makes it all."""
     csv_path = f"wards/{ward.code}/{ward.code}.csv"
-    if kept is None:
-        themes = views.lines_by_theme(ward)
-        yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, ward) for _, lines in themes for line in lines])
-    else:
-        rows = kept.lines_by_theme(views, ward)
-        yield Download(csv_path, FIGURE_COLUMNS, Lines(row.csv for _, theme_rows in rows for row in theme_rows))
-        themes = [(theme, [row.html for row in theme_rows]) for theme, theme_rows in rows]
+    figures, themes, rows = _figure_lines(views, ward, csv_path, kept, compared=False)
+    yield figures
     page = Page(
         ward_url(ward.code),
         "ward",
@@ -104,25 +99,37 @@ def ward_card(model: Model, views: Views, ward: Area, commentary_dir: Path, kept
             "benchmarks": [a.name for a in views.benchmark_areas(ward)],
         },
     )
+    yield _put_together(page, ward, kept, rows)
+
+
+def _figure_lines(views: Views, area: Area, csv_path: str, kept: FigureParts | None, compared: bool) -> tuple[Download, list, list | None]:
+    """An area's figure lines by theme (with similar councils' medians when `compared`) and its CSV of them; with `kept`,
+    taken from the parts of its last version where unchanged (and the rows, for `_put_together`)."""
+    if kept is None:
+        themes = views.lines_by_theme(area)
+        if compared:
+            for _, lines in themes:
+                views.comparator_lines(area, lines)
+        return Download(csv_path, FIGURE_COLUMNS, [figure_row(line, area) for _, lines in themes for line in lines]), themes, None
+    rows = kept.lines_by_theme(views, area)
+    themes = [(theme, [row.html for row in theme_rows]) for theme, theme_rows in rows]
+    return Download(csv_path, FIGURE_COLUMNS, Lines(row.csv for _, theme_rows in rows for row in theme_rows)), themes, rows
+
+
+def _put_together(page: Page, area: Area, kept: FigureParts | None, rows: list | None) -> Page:
+    """With `kept`, the page's HTML is its kept shell with the rows put in (`FigureParts.card`); else the template makes it."""
     if kept is not None:
-        page.html = kept.card(page, ward, rows)
+        page.html = kept.card(page, area, rows)
         page.indexed = kept.indexed
-    yield page
+    return page
 
 
 def area_page(model: Model, views: Views, area: Area, kept: FigureParts | None = None) -> Iterator[Page | Download]:
     """A council, region or country: its wards, its figures against England and similar councils. With `kept`, put
     together from the parts of its last version that did not change (`ward_parts`)."""
     csv_path = f"areas/{area.code}/{area.code}.csv"
-    if kept is None:
-        themes = views.lines_by_theme(area)
-        for _, lines in themes:
-            views.comparator_lines(area, lines)
-        yield Download(csv_path, FIGURE_COLUMNS, [figure_row(line, area) for _, lines in themes for line in lines])
-    else:
-        rows = kept.lines_by_theme(views, area)
-        yield Download(csv_path, FIGURE_COLUMNS, Lines(row.csv for _, theme_rows in rows for row in theme_rows))
-        themes = [(theme, [row.html for row in theme_rows]) for theme, theme_rows in rows]
+    figures, themes, rows = _figure_lines(views, area, csv_path, kept, compared=True)
+    yield figures
     children = model.children.get(area.code, [])
     page = Page(
         area_url(area),
@@ -140,10 +147,7 @@ def area_page(model: Model, views: Views, area: Area, kept: FigureParts | None =
             "comparators": model.comparators_of(area),
         },
     )
-    if kept is not None:
-        page.html = kept.card(page, area, rows)
-        page.indexed = kept.indexed
-    yield page
+    yield _put_together(page, area, kept, rows)
 
 
 #: An indicator page lists every figure in a table up to this many; beyond it (every ward in England) wards are left to the CSV.

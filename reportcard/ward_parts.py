@@ -103,7 +103,8 @@ class FigureParts:
     """
 
     def __init__(self, prints: InputPrints, templates: CardTemplates, kind: str = "ward"):
-        self._prints, self._templates, self._kind = prints, templates, kind
+        self._prints, self._templates, self._compared = prints, templates, kind == "area"
+        self._line_key, self._shell_key = (prints.area_line, prints.area_shell) if self._compared else (prints.line, prints.ward_shell)
         self._kept: dict[str, str] = {}
         self._page = ""
         self._made: dict[str, str] = {}
@@ -141,12 +142,11 @@ class FigureParts:
 
     def lines_by_theme(self, views: Views, ward: Area) -> list[tuple[object, list[Row]]]:
         benchmarks = views.benchmark_areas(ward)
-        line_key = self._prints.line if self._kind == "ward" else self._prints.area_line
 
         def row(indicator: Indicator, area: Area) -> Row | None:
             if not self._prints.has_rows(indicator.id, ward.code):  # no figure, no line: nothing to keep either
                 return None
-            name, key = f"line/{indicator.id}", line_key(indicator.id, ward, benchmarks)
+            name, key = f"line/{indicator.id}", self._line_key(indicator.id, ward, benchmarks)
             kept = self._reuse(name, key)
             if kept:
                 start, end, csv = kept.split(" ", 2)
@@ -155,7 +155,7 @@ class FigureParts:
             if line is None:  # figures, but no latest one for the whole ward
                 self._made[name] = f"{key}\n"
                 return None
-            if self._kind == "area":
+            if self._compared:
                 views.comparator_lines(area, [line])
             with timed("pages"):
                 return Row(Markup(self._templates.row(line, area)), csv_line(FIGURE_COLUMNS, figure_row(line, area)), name, key)
@@ -165,8 +165,7 @@ class FigureParts:
     def card(self, page: Page, ward: Area, rows: list[tuple[object, list[Row]]]) -> str:
         """The card's HTML: its kept shell (or one rendered now) with the figures put in; the parts note where each is.
         The page's context has the rows' HTML as its themes."""
-        shell_key = self._prints.ward_shell if self._kind == "ward" else self._prints.area_shell
-        key = f"{shell_key(ward)} {' '.join(theme.id for theme, _ in rows)}"
+        key = f"{self._shell_key(ward)} {' '.join(theme.id for theme, _ in rows)}"
         kept = self._reuse("shell", key)
         with timed("pages"):
             in_order = [row for _, theme_rows in rows for row in theme_rows]
