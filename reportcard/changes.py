@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,7 @@ class Release:
     removed_indicators: list[str] = field(default_factory=list)
     added_targets: list[str] = field(default_factory=list)
     removed_targets: list[str] = field(default_factory=list)
+    earlier: str | None = None  # the version compared with, when it has an id (a commit or a content hash)
 
     def new_periods(self) -> list[tuple[str, str, int]]:
         """(indicator, period, figures) for each indicator period that gained figures."""
@@ -137,22 +139,20 @@ def _stored_name(version_id: str) -> str:
     return f"{version_id.replace(':', '-')}.{CODE}"
 
 
-def stored_snapshot(cache: Path | None, version_id: str, read: Reader, known: Snapshot | None = None) -> Snapshot:
+def stored_snapshot(cache: Path | None, version_id: str, read: Reader, known: Callable[[], Snapshot] | None = None) -> Snapshot:
     """A version's snapshot from `cache` (by version id: a commit or a content hash never changes), else read and kept.
 
     At England scale each version's observations are ~90 MB of CSV: parsing six of them took longer than building the pages.
-    `known` is the snapshot when the build has it already (this version's): it is kept for the next build, which would
-    otherwise read it back from git (3 s at England scale).
+    `known` gives the snapshot when the build has it already (this version's, from the validated tables): it is used
+    instead of reading the version back from git (3 s at England scale), and kept for the next build.
     """
     if cache is None:
-        return known if known is not None else read_snapshot(read)
+        return known() if known is not None else read_snapshot(read)
     name = _stored_name(version_id)
     if _is_stored(cache, name):
-        if known is not None:
-            return known
         table, lists = _load(cache, name)
         return Snapshot({k: tuple(v) for k, v in lists["indicators"].items()}, lists["targets"], table)
-    snapshot = known if known is not None else read_snapshot(read)
+    snapshot = known() if known is not None else read_snapshot(read)
     _store(cache, name, snapshot.observations, {"indicators": snapshot.indicators, "targets": snapshot.targets})
     return snapshot
 
@@ -248,13 +248,13 @@ def _same_figures(before: pd.DataFrame, after: pd.DataFrame) -> bool:
     return len(before) == len(after) and all(bool((before[c].array == after[c].array).all()) for c in KEY)
 
 
-def _release(version: DataVersion, subject: str, changes: dict | None) -> Release:
-    """`changes` is what `compare` found since the version before; None for the first version."""
+def _release(version: DataVersion, subject: str, changes: dict | None, earlier: str | None = None) -> Release:
+    """`changes` is what `compare` found since the version before (`earlier`); None for the first version."""
     if changes is None:
         columns = {c: pd.Series(dtype=str) for c in KEY} | {"before": pd.Series(dtype=float), "after": pd.Series(dtype=float)}
         empty = pd.DataFrame(columns | {"kind": pd.Series(dtype=str)})
         return Release(version.id, version.short, version.date, subject, True, empty)
-    return Release(version.id, version.short, version.date, subject, False, **changes)
+    return Release(version.id, version.short, version.date, subject, False, **changes, earlier=earlier)
 
 
 def _commits(folder: Path, depth: int) -> list[tuple[str, str, str]]:
@@ -266,18 +266,19 @@ def _commits(folder: Path, depth: int) -> list[tuple[str, str, str]]:
 
 
 def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH, previous: Path | None = None,
-            cache: Path | None = None, snapshot: Snapshot | None = None) -> list[Release]:
+            cache: Path | None = None, snapshot: Snapshot | Callable[[], Snapshot] | None = None) -> list[Release]:
     """The releases of the data, newest first: this version, then up to `depth` earlier commits.
 
     With `previous` (a folder of the previously published data) there is exactly one comparison.
     Snapshots and comparisons are kept in `cache` by version id, so each commit is read from git and
-    compared with the one before it once; `snapshot` is this version's, when the build has it already
-    (`dataset_snapshot`).
+    compared with the one before it once; `snapshot` is this version's (or makes it), when the build has it already
+    (`dataset_snapshot`): made only if this version's snapshot is not kept and a comparison needs it (1.3 s at
+    England scale, for nothing when the commit was built before).
     """
     folder = folder.resolve()
     current = current or data_version(folder)  # the build already knows it (a content hash reads every file)
     if previous is not None:
-        now = snapshot if snapshot is not None else read_snapshot(folder_reader(folder))
+        now = _made(snapshot) if snapshot is not None else read_snapshot(folder_reader(folder))
         return [_release(current, "This version", compare(read_snapshot(folder_reader(previous)), now))]
     versions: list[tuple[DataVersion, str, Reader]] = []
     if current.kind != "git commit":
@@ -295,24 +296,29 @@ def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH
 
         def snapshot_of() -> Snapshot:
             if version.id not in loaded:
-                known = snapshot if version.id == current.id else None
+                known = partial(_made, snapshot) if snapshot is not None and version.id == current.id else None
                 loaded[version.id] = stored_snapshot(cache, version.id, read, known)
             return loaded[version.id]
 
         return snapshot_of
 
-    if snapshot is not None and current.kind == "git commit":
+    if snapshot is not None and current.kind == "git commit" and not (cache is not None and _is_stored(cache, _stored_name(current.id))):
         load(0)()  # kept for the next commit's build, which compares with it
     releases = []
     for i, (version, subject, _) in enumerate(versions[:depth]):
-        changes = stored_comparison(cache, versions[i + 1][0].id, version.id, load(i + 1), load(i)) if i + 1 < len(versions) else None
-        releases.append(_release(version, subject, changes))
+        earlier = versions[i + 1][0].id if i + 1 < len(versions) else None
+        changes = stored_comparison(cache, earlier, version.id, load(i + 1), load(i)) if earlier else None
+        releases.append(_release(version, subject, changes, earlier))
     if cache is not None and cache.is_dir():  # keep only the snapshots and comparisons this change log still uses
         used = {_stored_name(v.id) for v, _, _ in versions}
         for path in cache.iterdir():
             if not set(path.name.removesuffix(".parquet").removesuffix(".json").split("--")) <= used:
                 path.unlink(missing_ok=True)
     return releases
+
+
+def _made(snapshot: Snapshot | Callable[[], Snapshot]) -> Snapshot:
+    return snapshot() if callable(snapshot) else snapshot
 
 
 def release_date(release: Release) -> str:

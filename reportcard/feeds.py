@@ -7,6 +7,7 @@ A feed entry is one published data version. Links are written relative to the si
 from __future__ import annotations
 
 import hashlib
+import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from .site_files import keep_file, write_file
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 FIRST_RELEASE = "First published version of the data."
+#: Accounts of releases are kept under this digest of the code that words them (`stored_accounts`).
+CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("feeds.py", "formatting.py"))).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -138,24 +141,64 @@ def _accounts(changed: pd.DataFrame, scope: str | None, indicators: dict[str, tu
     return accounts
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """A release's changes in words: as a whole (`release_summary`), and for each area it changed (`area_summaries`)."""
+
+    whole: str
+    areas: dict[str, str]
+
+
+def release_accounts(release: Release, indicators: dict[str, tuple[str, int]]) -> Accounts:
+    return Accounts(release_summary(release, indicators), {} if release.first else area_summaries(release, indicators))
+
+
+def stored_accounts(releases: list[Release], indicators: dict[str, tuple[str, int]], cache: Path | None) -> list[Accounts]:
+    """Each release's accounts, kept in `cache` by the two versions compared and the indicators' names, so a build words
+    only the release it adds (a second of every build at England scale went on wording the same five releases again).
+    Accounts no release of this build uses are removed."""
+    if cache is None:
+        return [release_accounts(r, indicators) for r in releases]
+    cache.mkdir(parents=True, exist_ok=True)
+    names = hashlib.sha256(json.dumps(sorted(indicators.items())).encode()).hexdigest()[:12]
+    accounts, used = [], set()
+    for release in releases:
+        if release.first or release.earlier is None:  # nothing to word, or compared with a folder that has no id
+            accounts.append(release_accounts(release, indicators))
+            continue
+        path = cache / f"{release.earlier}--{release.version}.{CODE}.{names}.json".replace(":", "-")
+        used.add(path.name)
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            accounts.append(Accounts(kept["whole"], kept["areas"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            made = release_accounts(release, indicators)
+            path.write_text(json.dumps({"whole": made.whole, "areas": made.areas}), encoding="utf-8")
+            accounts.append(made)
+    for path in cache.iterdir():
+        if path.name not in used:
+            path.unlink(missing_ok=True)
+    return accounts
+
+
 def _entry(release: Release, id_base: str, scope: str, summary: str) -> FeedEntry:
     return FeedEntry(id=f"{id_base}{release.version}{scope}", title=f"Data version {release.short}: {release.subject}",
                      updated=release_date(release), href=f"changes/index.html#v-{release.short}", summary=summary)
 
 
-def release_entries(releases: list[Release], indicators: dict[str, tuple[str, int]], id_base: str) -> list[FeedEntry]:
-    return [_entry(r, id_base, "", release_summary(r, indicators)) for r in releases]
+def release_entries(releases: list[Release], accounts: list[Accounts], id_base: str) -> list[FeedEntry]:
+    return [_entry(r, id_base, "", a.whole) for r, a in zip(releases, accounts, strict=True)]
 
 
-def entries_by_area(releases: list[Release], indicators: dict[str, tuple[str, int]], id_base: str, codes: list[str]) -> dict[str, list[FeedEntry]]:
+def entries_by_area(releases: list[Release], accounts: list[Accounts], id_base: str, codes: list[str]) -> dict[str, list[FeedEntry]]:
     """For each area, the releases that changed its figures (and the first release)."""
     entries: dict[str, list[FeedEntry]] = {code: [] for code in codes}
-    for release in releases:
+    for release, account in zip(releases, accounts, strict=True):
         if release.first:
             for code in codes:
                 entries[code].append(_entry(release, id_base, f"/{code}", FIRST_RELEASE))
             continue
-        for code, summary in area_summaries(release, indicators).items():
+        for code, summary in account.areas.items():
             if code in entries:
                 entries[code].append(_entry(release, id_base, f"/{code}", summary))
     return entries

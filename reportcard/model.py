@@ -248,6 +248,7 @@ class Model:
     memberships: list[Membership]
     boundaries: dict | None = None
     _periods: dict[str, Period | None] = field(default_factory=dict, repr=False)
+    _wards: dict[tuple[str, bool], tuple[Area, ...]] = field(default_factory=dict, repr=False)
 
     # -- places -------------------------------------------------------------------------------
     def parent(self, area: Area) -> Area | None:
@@ -278,17 +279,21 @@ class Model:
                 by_parent[area.parent_code].append(area)
         return by_parent
 
-    def wards_of(self, council: Area, current_only: bool = True) -> list[Area]:
-        """Wards under a council, at any depth (a county's wards sit under its districts)."""
-        wards, queue = [], list(self.children.get(council.code, []))
-        while queue:
-            area = queue.pop(0)
-            if area.is_ward:
-                if area.current or not current_only:
-                    wards.append(area)
-            else:
-                queue.extend(self.children.get(area.code, []))
-        return sorted(wards, key=lambda a: (a.name, a.code))
+    def wards_of(self, council: Area, current_only: bool = True) -> tuple[Area, ...]:
+        """Wards under a council, at any depth (a county's wards sit under its districts). Kept once worked out: a
+        ward-level commit asks for each ward's council's wards on every line of every card (75,000 times in England)."""
+        key = (council.code, current_only)
+        if key not in self._wards:
+            wards, queue = [], list(self.children.get(council.code, []))
+            while queue:
+                area = queue.pop(0)
+                if area.is_ward:
+                    if area.current or not current_only:
+                        wards.append(area)
+                else:
+                    queue.extend(self.children.get(area.code, []))
+            self._wards[key] = tuple(sorted(wards, key=lambda a: (a.name, a.code)))
+        return self._wards[key]
 
     @cached_property
     def current_wards(self) -> list[Area]:

@@ -195,8 +195,7 @@ class InputPrints:
     def _targets_by_area(self) -> dict[str, list[tuple[str, int]]]:
         by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for target in self.model.targets.values():
-            code = self.model.agreements[target.agreement_id].area_code
-            by_area[code].append((target.id, self.sums.pair.get((target.indicator_id, code), 0)))
+            by_area[self.model.agreements[target.agreement_id].area_code].append((target.id, self._target_sum(target.id)))
         return by_area
 
     def _targets_of(self, codes: set[str]) -> list:
@@ -223,6 +222,13 @@ class InputPrints:
             return self.indicator(entity_id)
         if kind == "target":
             return self.target(entity_id)
+        if kind == "organisation":
+            return self._with_targets(kind, entity_id, self._partner_targets.get(entity_id, set()))
+        if kind == "partnership":
+            members = {m.organisation_id for m in self.model.members_of(entity_id)}
+            return self._with_targets(kind, entity_id, {t for t, partners in self._target_partners.items() if len(partners & members) >= 2})
+        if kind == "changes" or (kind == "list" and entity_id != "targets"):
+            return _sha(self.site, kind, entity_id)  # a release's CSV (named by the versions compared); lists of names
         return self.all_targets(kind, entity_id)
 
     def ward(self, ward: Area) -> str:
@@ -277,13 +283,34 @@ class InputPrints:
         return _sha(self.site, "indicator", indicator_id, self.sums.indicator.get(indicator_id, 0))
 
     def target(self, target_id: str) -> str:
+        return _sha(self.site, "target", target_id, self._target_sum(target_id))
+
+    @cached_property
+    def _target_partners(self) -> dict[str, set[str]]:
+        """Per target, the organisations named as its partners."""
+        return {target_id: {p.organisation_id for p in partners} for target_id, partners in self.model.target_partners.items()}
+
+    @cached_property
+    def _partner_targets(self) -> dict[str, set[str]]:
+        """Per organisation, the targets it is a partner on (an organisation's page lists them)."""
+        by_organisation: dict[str, set[str]] = defaultdict(set)
+        for target_id, organisations in self._target_partners.items():
+            for organisation_id in organisations:
+                by_organisation[organisation_id].add(target_id)
+        return by_organisation
+
+    def _with_targets(self, kind: str, entity_id: str, target_ids: set[str]) -> str:
+        """A page that shows the statuses of these targets (an organisation's, those a partnership's members share):
+        everything site-wide and the observation sums behind each status, as a target's own page is keyed."""
+        return _sha(self.site, kind, entity_id, sorted((t, self._target_sum(t)) for t in target_ids if t in self.model.targets))
+
+    def _target_sum(self, target_id: str) -> int:
         target = self.model.targets[target_id]
-        area_code = self.model.agreements[target.agreement_id].area_code
-        return _sha(self.site, "target", target_id, self.sums.pair.get((target.indicator_id, area_code), 0))
+        return self.sums.pair.get((target.indicator_id, self.model.agreements[target.agreement_id].area_code), 0)
 
     def all_targets(self, kind: str, entity_id: str) -> str:
-        """Partnership and organisation pages show target statuses from anywhere; so do the home page and the
-        lists (the scorecard), which otherwise read only what every page reads."""
+        """The home page and the list of targets show every target's status (the scorecard), and otherwise read only
+        what every page reads."""
         return _sha(self.site, kind, entity_id, self._all_targets)
 
     @cached_property

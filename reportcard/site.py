@@ -317,15 +317,22 @@ CHANGE_COLUMNS = [("indicator_id", "Indicator id"), ("area_code", "Area code"), 
                   ("kind", "Change"), ("before", "Value before"), ("after", "Value after")]
 
 
-def changelog_download(releases: list[Release], places: dict[str, int]) -> Iterator[Download]:
-    """Every changed figure of each release, rounded as on the pages (the precision changes are judged at)."""
+def changelog_download(release: Release, places: dict[str, int]) -> Iterator[Download]:
+    """Every changed figure of a release, rounded as on the pages (the precision changes are judged at)."""
+    rows = release.changed
+    decimals = rows["indicator_id"].astype(object).map(places).fillna(1).astype(int)
+    figures = {key: fmt.each_figure(rows[key], decimals, fmt.csv_number) for key in ("before", "after")}
+    yield Download(f"changes/{release.short}.csv", CHANGE_COLUMNS, rows[[key for key, _ in CHANGE_COLUMNS]].assign(**figures))
+
+
+def changelog_groups(releases: list[Release], places: dict[str, int]) -> Iterator[Group]:
+    """A group per release with its CSV, keyed by the two versions compared (a release never changes; each commit
+    adds one, and writing the others again took a second and a half at England scale); site-wide when the earlier
+    version has no id."""
     for release in releases:
-        if release.first:
-            continue
-        rows = release.changed
-        decimals = rows["indicator_id"].astype(object).map(places).fillna(1).astype(int)
-        figures = {key: fmt.each_figure(rows[key], decimals, fmt.csv_number) for key in ("before", "after")}
-        yield Download(f"changes/{release.short}.csv", CHANGE_COLUMNS, rows[[key for key, _ in CHANGE_COLUMNS]].assign(**figures))
+        if not release.first:
+            key = ("changes", f"{release.earlier}--{release.version}") if release.earlier else None
+            yield Group(key, partial(changelog_download, release, places))
 
 
 #: More councils than this with wards (an England-wide site): indicator pages chart regions, not each council's wards.

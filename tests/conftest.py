@@ -4,8 +4,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# No per-example deadline: the machines these run on are small and noisy (a 0.2 s deadline failed a pandas-heavy
+# property when the machine was busy), and a slow example is not a wrong one.
+settings.register_profile("reportcard", deadline=None)
+settings.load_profile("reportcard")
 
 
 #: Where the demo pretends to be published: a sub-path, as GitHub project pages are.

@@ -123,6 +123,20 @@ def test_rebuild_after_an_edit_matches_a_cold_build(primed, name):
     assert result.search_reused == (name not in ("ward-name", "commentary"))  # names and commentary are searched
 
 
+def test_a_target_figure_remakes_the_pages_of_its_partners_and_no_others(primed):
+    """An organisation's page shows the targets it is a partner on, a partnership's those its members share: only
+    theirs are made again when a target's figures change (the lists of names not at all)."""
+    tmp = primed[0]
+    result, warm, cold = _rebuild(primed, "target-partners", EDITS["target-figure"])
+    assert warm == cold
+    before, after = (PageCache.load_keys(folder / "pages") for folder in (tmp / "cache", tmp / "target-partners" / "warm-cache"))
+    remade = {name for name, key in after.items() if before.get(name) != key}
+    partners = pd.read_csv(primed[1] / "targets" / "target_partners.csv", dtype=str)
+    on_target = set(partners.loc[partners["target_id"].str.startswith("ni192"), "organisation_id"])
+    organisations = {name.split("/", 1)[1] for name in remade if name.startswith("organisation/")}
+    assert organisations and organisations <= on_target < set(partners["organisation_id"])
+    assert not any(name.startswith("list/") and name != "list/targets" for name in remade)
+
 def test_placeholders_round_trip():
     real = DataVersion("a" * 40, "a" * 12, "git commit", "2026-11-20")
     holder = placeholder_version(real)

@@ -295,6 +295,45 @@ def test_history_keeps_each_commit_snapshot_and_comparison_and_gives_the_same_re
     assert len(list(cache.glob("*--*.parquet"))) == 2  # the two comparisons
 
 
+def test_a_commit_built_before_does_not_make_its_snapshot_again(tmp_path):
+    """The build hands in a function that makes its snapshot; once the commit's snapshot and comparisons are kept,
+    building it again never calls it."""
+    data = assemble(tmp_path / "repo" / "data")
+    _git(tmp_path / "repo", "init", "-q")
+    _git(tmp_path / "repo", "add", ".")
+    _git(tmp_path / "repo", "commit", "-qm", "First")
+    observations = data / "indicators" / "observations.csv"
+    observations.write_text(observations.read_text().replace("NI192,E05015239,2021/22,all,48.2,", "NI192,E05015239,2021/22,all,49.0,"))
+    _git(tmp_path / "repo", "commit", "-qam", "Second")
+    made = []
+
+    def snapshot() -> Snapshot:
+        made.append(1)
+        return read_snapshot(folder_reader(data))
+
+    first = history(data, cache=tmp_path / "snapshots", snapshot=snapshot)
+    again = history(data, cache=tmp_path / "snapshots", snapshot=snapshot)
+    assert made == [1] and [r.changed.to_dict("records") for r in again] == [r.changed.to_dict("records") for r in first]
+    assert again[0].earlier == first[1].version and first[1].earlier is None and first[1].first
+
+
+def test_feed_accounts_are_kept_per_release_and_worded_as_fresh_ones(tmp_path, monkeypatch):
+    from reportcard import feeds
+
+    frame = pd.DataFrame({"indicator_id": ["I1", "I1"], "area_code": ["W1", "W2"], "breakdown": "all", "period": "2021/22",
+                          "before": [1.0, 2.0], "after": [1.5, 2.5], "kind": "revised"})
+    releases = [Release("v2", "v2", None, "Second", False, frame, earlier="v1"), Release("v1", "v1", None, "First", True, frame.iloc[:0])]
+    names = {"I1": ("Recycling", 1)}
+    kept = feeds.stored_accounts(releases, names, tmp_path / "feeds")
+    assert kept == [feeds.release_accounts(r, names) for r in releases] and set(kept[0].areas) == {"W1", "W2"}
+    wording = feeds.release_accounts  # the first release has nothing to word: it is not kept
+    monkeypatch.setattr(feeds, "release_accounts", lambda r, n: wording(r, n) if r.first else pytest.fail("worded again"))
+    assert feeds.stored_accounts(releases, names, tmp_path / "feeds") == kept
+    renamed = {"I1": ("Household recycling", 1)}  # other names, other words: not the kept ones
+    with pytest.raises(pytest.fail.Exception):
+        feeds.stored_accounts(releases, renamed, tmp_path / "feeds")
+
+
 def test_a_commit_that_keeps_every_figure_in_place_compares_as_a_merge_does(tmp_path):
     """Values revised, rows in the same order: compared row by row, with the same result as the merge of rows out of order."""
     before = read_snapshot(folder_reader(assemble(tmp_path / "data")))

@@ -19,7 +19,7 @@ from reportcard.changes import DEPTH, dataset_snapshot, history
 from reportcard.contract import PACKAGES
 from reportcard.contract_docs import describe_package
 from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_xml
-from reportcard.feeds import atom_feed, entries_by_area, release_entries, write_feed
+from reportcard.feeds import atom_feed, entries_by_area, release_entries, stored_accounts, write_feed
 from reportcard.model import build_model, load_boundaries
 from reportcard.page_cache import TOKENS, InputPrints, RowSums, dataset_row_sums, placeholder_version, site_digest, stamp_values
 from reportcard.parallel import fork_shares
@@ -27,7 +27,7 @@ from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import render_svgs, renderer_version
 from reportcard.search import SearchIndexing, index_key
-from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_download, site_groups, ward_feed_url, ward_url
+from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_groups, site_groups, ward_feed_url, ward_url
 from reportcard.site_files import write_file
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
@@ -83,7 +83,7 @@ class ReportCardGenerator(Generator):
                 with timed("changes"):
                     made["releases"] = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH),
                                                Path(previous) if previous else None, Path(settings["REPORTCARD_CACHE"]) / "snapshots",
-                                               dataset_snapshot(dataset))
+                                               partial(dataset_snapshot, dataset))
             if share == count - 1:
                 with timed("downloads"):
                     made["published"] = publish_packages(dataset, output, version)
@@ -124,7 +124,7 @@ class ReportCardGenerator(Generator):
         pages_writer = self._writer(model, sums, shared, output)
         ward_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
         area_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page, placings=False), "area")
-        groups = chain([Group(None, lambda: pages), Group(None, partial(changelog_download, releases, places))],
+        groups = chain([Group(None, lambda: pages)], changelog_groups(releases, places),
                        site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts, area_parts), [Group(None, data_page)])
         written = pages_writer.write(groups)
         # Old versions of changed groups are removed while the rest is made (unlinking thousands of bundles takes a second).
@@ -187,12 +187,13 @@ class ReportCardGenerator(Generator):
         """`site` is the digest of the code and settings (`site_digest`)."""
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]
         id_base = absolute(public_url, "changes/") + "#" if public_url else "urn:reportcard:data-version:"
-        site_entries = release_entries(releases, indicator_names, id_base)
+        accounts = stored_accounts(releases, indicator_names, Path(self.settings["REPORTCARD_CACHE"]) / "feeds")
+        site_entries = release_entries(releases, accounts, id_base)
         write_file(output / "changes" / "feed.atom", atom_feed(
             f"{self.settings['SITENAME']}: what changed", id_base + "feed", public_url or "../", "changes/feed.atom",
             "changes/index.html", owner, site_entries))
         wards = sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: a.code)
-        by_area = entries_by_area(releases, indicator_names, id_base, [w.code for w in wards])
+        by_area = entries_by_area(releases, accounts, id_base, [w.code for w in wards])
 
         def write_share(share: int, count: int) -> None:  # thousands of feeds at England scale: half each
             for ward in wards[share::count]:
