@@ -421,10 +421,22 @@ class Model:
 
     # -- targets and partners -----------------------------------------------------------------
     def targets_covering(self, area: Area) -> list[Target]:
-        """Targets of agreements made for this area or any area it sits in."""
-        codes = {area.code} | {a.code for a in self.ancestors(area)}
-        agreements = {a.id for a in self.agreements.values() if a.area_code in codes}
-        return [t for t in self.targets.values() if t.agreement_id in agreements]
+        """Targets of agreements made for this area or any area it sits in, in the order of the targets table."""
+        codes = [area.code, *(a.code for a in self.ancestors(area))]
+        order = self._target_order
+        return sorted((t for code in codes for t in self._targets_by_area.get(code, [])), key=lambda t: order[t.id])
+
+    @cached_property
+    def _targets_by_area(self) -> dict[str, list[Target]]:
+        """Every ward card asks for the targets covering it: looked up by area, not by scanning every agreement."""
+        by_area: dict[str, list[Target]] = defaultdict(list)
+        for target in self.targets.values():
+            by_area[self.agreements[target.agreement_id].area_code].append(target)
+        return by_area
+
+    @cached_property
+    def _target_order(self) -> dict[str, int]:
+        return {target_id: i for i, target_id in enumerate(self.targets)}
 
     def partnerships_covering(self, area: Area) -> list[Partnership]:
         codes = {area.code} | {a.code for a in self.ancestors(area)}

@@ -19,7 +19,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -62,17 +62,22 @@ def stamp_values(version: DataVersion, checks: str) -> dict[str, str]:
     return {TOKENS[name]: value for name, value in values.items()}
 
 
-def stamp(text: str, values: dict[str, str]) -> str:
-    """Fill in the tokens in one pass over the text (every page is stamped in every build); an unknown one is left."""
-    pieces = text.split(TOKEN_START)
+def stamp(text: str | bytes, values: dict[str, str]) -> str | bytes:
+    """Fill in the tokens in one pass over the text (every page is stamped in every build); an unknown one is left.
+    A page kept from the last build is stamped as the UTF-8 it was stored as (`PageCache`), not decoded."""
+    if isinstance(text, bytes):
+        start, end, value_of = TOKEN_START.encode(), _TOKEN_END.encode(), {k.encode(): v.encode() for k, v in values.items()}
+    else:
+        start, end, value_of = TOKEN_START, _TOKEN_END, values
+    pieces = text.split(start)
     if len(pieces) == 1:
         return text
     stamped = [pieces[0]]
     for piece in pieces[1:]:
-        name, found, rest = piece.partition(_TOKEN_END)
-        value = values.get(_TOKEN.format(name)) if found else None
-        stamped.append(TOKEN_START + piece if value is None else value + rest)
-    return "".join(stamped)
+        name, found, rest = piece.partition(end)
+        value = value_of.get(start + name + end) if found else None
+        stamped.append(start + piece if value is None else value + rest)
+    return text[:0].join(stamped)
 
 
 # -- what feeds each page --------------------------------------------------------------------
@@ -186,6 +191,7 @@ class InputPrints:
     commentary_dir: Path
     sums: RowSums | None = None
     _peer_sums: dict[tuple[str, str], int] = field(default_factory=dict)
+    _line_rests: dict[tuple, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.sums is None:
@@ -249,11 +255,24 @@ class InputPrints:
     def line(self, indicator_id: str, ward: Area, benchmarks: list[Area]) -> str:
         """One indicator's line on a ward card: the row sums of the ward, of its benchmarks (in the line's comparisons)
         and, for a current ward's placing, of every ward its council has. Only ever compared with the same line's key
-        in the card's last version, after the site digest (`FigureParts`), so it is the sums as text, not hashed again:
-        a card asks for fifty."""
-        pair, parent = self.sums.pair, self.model.parent(ward)
-        peers = self._sum_of(indicator_id, parent.code, [w.code for w in self.model.wards_of(parent)]) if ward.current and parent is not None else 0
-        return " ".join([str(pair.get((indicator_id, ward.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks), str(peers)])
+        in the card's last version, after the site digest (`FigureParts`), so it is the sums as text, not hashed again."""
+        return self.line_keys(ward, benchmarks)(indicator_id)
+
+    def line_keys(self, ward: Area, benchmarks: list[Area]) -> Callable[[str], str]:
+        """`line` for each indicator of one card (a card asks for fifty): all but the ward's own sum is the same for
+        every ward of a council, so it is worked out once per indicator and council."""
+        pair, parent, codes = self.sums.pair, self.model.parent(ward), tuple(a.code for a in benchmarks)
+        council = parent if ward.current and parent is not None else None
+
+        def key(indicator_id: str) -> str:
+            shared = (indicator_id, codes, council.code if council else None)
+            rest = self._line_rests.get(shared)
+            if rest is None:
+                peers = self._sum_of(indicator_id, council.code, [w.code for w in self.model.wards_of(council)]) if council else 0
+                rest = self._line_rests[shared] = " ".join([*(str(pair.get((indicator_id, c), 0)) for c in codes), str(peers)])
+            return f"{pair.get((indicator_id, ward.code), 0)} {rest}"
+
+        return key
 
     def _sum_of(self, indicator_id: str, name: str, codes: list[str]) -> int:
         """The indicator's row sums over `codes` (a council's wards, a group of similar councils), worked out once per `name`."""
@@ -269,6 +288,10 @@ class InputPrints:
         groups = [self._sum_of(indicator_id, f"group:{group}", codes) for group, _, codes in self.model.comparators_of(area)]
         return " ".join([str(pair.get((indicator_id, area.code), 0)), *(str(pair.get((indicator_id, a.code), 0)) for a in benchmarks),
                          *map(str, groups)])
+
+    def area_line_keys(self, area: Area, benchmarks: list[Area]) -> Callable[[str], str]:
+        """`area_line` for each indicator of one area page (as `line_keys` for a card)."""
+        return lambda indicator_id: self.area_line(indicator_id, area, benchmarks)
 
     def area_shell(self, area: Area) -> str:
         """An area page but for its figures (`ward_parts`): the statuses of the targets agreed for it and its ancestors."""
@@ -325,13 +348,18 @@ class InputPrints:
 class Bundle:
     """Every file of one page group: text by site path (pages before stamping), chart SVGs by spec key,
     what the search index reads of each page (`search.indexed_print`), and parts kept for the group's
-    next version but not published (a ward card's lines, `ward_parts`)."""
+    next version but not published (a ward card's lines, `ward_parts`). A group read back from the cache has
+    its texts as the UTF-8 bytes stored (`text` decodes one): most are only stamped and written again."""
 
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str | bytes] = field(default_factory=dict)
     svgs: dict[str, str] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each text, names it in the site's manifest (`site_files`)
+
+    def text(self, path: str) -> str:
+        text = self.texts[path]
+        return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
 def group_name(group_key: tuple[str, str]) -> str:
@@ -340,8 +368,8 @@ def group_name(group_key: tuple[str, str]) -> str:
 
 
 class PageCache:
-    """One file per group key: a JSON line (each text's and part's name and length, the SVG keys, the search prints),
-    then the texts and parts one after another. JSON-escaping 40 KB of HTML was most of the time of keeping a page;
+    """One file per group key: a JSON line (each text's and part's name and size, the SVG keys, the search prints),
+    then the texts and parts one after another, in UTF-8. JSON-escaping 40 KB of HTML was most of the time of keeping a page;
     this is slicing. Keys used by a build are remembered so `sweep` can drop the rest, and which key each
     group had (`groups.json`), so the next build can find a changed group's last version (`last`)."""
 
@@ -376,13 +404,14 @@ class PageCache:
 
     def _read(self, key: str) -> Bundle | None:
         try:
-            with open(self._path(key), encoding="utf-8", newline="") as file:  # a carriage return in a page is kept as it is
+            with open(self._path(key), "rb") as file:
                 stored = file.read()
-            line = stored.index("\n")
+            line = stored.index(b"\n")
             header, at, texts, parts = json.loads(stored[:line]), line + 1, {}, {}
-            for into, lengths in ((texts, header["lengths"]), (parts, header["parts"])):
-                for name, length in lengths:
-                    into[name], at = stored[at:at + length], at + length
+            for name, length in header["sizes"]:
+                texts[name], at = stored[at:at + length], at + length
+            for name, length in header["part_sizes"]:
+                parts[name], at = stored[at:at + length].decode("utf-8"), at + length
             if at != len(stored):
                 raise ValueError("cut short")
             return Bundle(texts, header["svgs"], header["search"], parts, header["digests"])
@@ -390,10 +419,14 @@ class PageCache:
             return None
 
     def put(self, key: str, bundle: Bundle) -> None:
-        """Half a bundle (a build stopped while writing) is shorter than its header says, so `get` treats it as missing."""
-        header = json.dumps({"lengths": [[p, len(text)] for p, text in bundle.texts.items()], "svgs": bundle.svgs, "search": bundle.search,
-                             "parts": [[name, len(text)] for name, text in bundle.parts.items()], "digests": bundle.digests})
-        create_file(self._path(key), "\n".join([header, "".join([*bundle.texts.values(), *bundle.parts.values()])]).encode("utf-8"))
+        """Half a bundle (a build stopped while writing) is shorter than its header says, so `get` treats it as missing.
+        Sizes are in bytes, so a kept group's texts are sliced out of the file without decoding it."""
+        texts = [text.encode("utf-8") if isinstance(text, str) else text for text in bundle.texts.values()]
+        parts = [text.encode("utf-8") for text in bundle.parts.values()]
+        header = json.dumps({"sizes": [[p, len(t)] for p, t in zip(bundle.texts, texts, strict=True)], "svgs": bundle.svgs,
+                             "search": bundle.search, "part_sizes": [[n, len(t)] for n, t in zip(bundle.parts, parts, strict=True)],
+                             "digests": bundle.digests})
+        create_file(self._path(key), b"".join([header.encode("utf-8"), b"\n", *texts, *parts]))
 
     def add(self, other: PageCache) -> None:
         """Count in what another process's cache (the same folder) used."""

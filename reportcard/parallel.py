@@ -34,34 +34,44 @@ def fork_shares(work: Callable[[int, int], Result], count: int | None = None) ->
     wall-clock time when shares ran at once), and the site files it wrote to the build's record
     (`site_files`). An error in a child is raised here with the child's traceback.
     """
+    return start_shares(work, count)()
+
+
+def start_shares(work: Callable[[int, int], Result], count: int | None = None) -> Callable[[], list[Result]]:
+    """`fork_shares` with the children started now and the rest left for later: the function returned does share 0
+    here and waits for the others, so this process can do other work (render charts) while they run."""
     count = workers() if count is None else count
     children = [_fork(work, share, count) for share in range(1, count)]
-    try:
-        results = [work(0, count)]
-    except BaseException:
-        for pid, read in children:  # the child's write fails on the closed pipe, and it exits
-            os.close(read)
+
+    def finish() -> list[Result]:
+        try:
+            results = [work(0, count)]
+        except BaseException:
+            for pid, read in children:  # the child's write fails on the closed pipe, and it exits
+                os.close(read)
+                os.waitpid(pid, 0)
+            raise
+        failures = []
+        for pid, read in children:  # read before waiting: a child blocks until its result is read from the pipe
+            with os.fdopen(read, "rb") as pipe:
+                try:
+                    kind, value, seconds, files = pickle.load(pipe)
+                except EOFError:
+                    kind, value, seconds, files = "error", "the worker stopped without a result", {}, {}
             os.waitpid(pid, 0)
-        raise
-    failures = []
-    for pid, read in children:  # read before waiting: a child blocks until its result is read from the pipe
-        with os.fdopen(read, "rb") as pipe:
-            try:
-                kind, value, seconds, files = pickle.load(pipe)
-            except EOFError:
-                kind, value, seconds, files = "error", "the worker stopped without a result", {}, {}
-        os.waitpid(pid, 0)
-        if kind == "error":
-            failures.append(value)
-            continue
-        results.append(value)
-        if site_files.current is not None:
-            site_files.current.recorded.update(files)
-        for stage, spent in seconds.items():
-            stages.seconds[stage] += spent
-    if failures:
-        raise RuntimeError("a page worker failed:\n" + "\n".join(failures))
-    return results
+            if kind == "error":
+                failures.append(value)
+                continue
+            results.append(value)
+            if site_files.current is not None:
+                site_files.current.recorded.update(files)
+            for stage, spent in seconds.items():
+                stages.seconds[stage] += spent
+        if failures:
+            raise RuntimeError("a page worker failed:\n" + "\n".join(failures))
+        return results
+
+    return finish
 
 
 def _fork(work: Callable[[int, int], Result], share: int, count: int) -> tuple[int, int]:

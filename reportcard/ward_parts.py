@@ -77,6 +77,7 @@ class Row:
     csv: str
     part: str
     key: str
+    fresh: bool = True  # False when taken from the card's last version as it was
 
 
 #: Where the figures go in a card's shell. It starts with "<", which no value on a page can (values are escaped,
@@ -104,7 +105,7 @@ class FigureParts:
 
     def __init__(self, prints: InputPrints, templates: CardTemplates, kind: str = "ward"):
         self._prints, self._templates, self._compared = prints, templates, kind == "area"
-        self._line_key, self._shell_key = (prints.area_line, prints.area_shell) if self._compared else (prints.line, prints.ward_shell)
+        self._line_keys, self._shell_key = (prints.area_line_keys, prints.area_shell) if self._compared else (prints.line_keys, prints.ward_shell)
         self._kept: dict[str, str] = {}
         self._page = ""
         self._made: dict[str, str] = {}
@@ -117,7 +118,7 @@ class FigureParts:
         kept = last.parts if last is not None else {}
         self._kept = kept if kept.get("site") == self._prints.site else {}
         path = next((path for path in last.texts if path.endswith(".html")), None) if self._kept else None
-        self._page = last.texts[path] if path else ""
+        self._page = last.text(path) if path else ""
         self._last_print = last.search.get(path) if path else None
         self._made, self.indexed = {"site": self._prints.site}, None
 
@@ -141,16 +142,16 @@ class FigureParts:
         return kept[len(key) + 1:] if kept.startswith(f"{key}\n") else None
 
     def lines_by_theme(self, views: Views, ward: Area) -> list[tuple[object, list[Row]]]:
-        benchmarks = views.benchmark_areas(ward)
+        line_key = self._line_keys(ward, views.benchmark_areas(ward))
 
         def row(indicator: Indicator, area: Area) -> Row | None:
             if not self._prints.has_rows(indicator.id, ward.code):  # no figure, no line: nothing to keep either
                 return None
-            name, key = f"line/{indicator.id}", self._line_key(indicator.id, ward, benchmarks)
+            name, key = f"line/{indicator.id}", line_key(indicator.id)
             kept = self._reuse(name, key)
             if kept:
                 start, end, csv = kept.split(" ", 2)
-                return Row(Markup(self._page[int(start):int(end)]), csv, name, key)
+                return Row(Markup(self._page[int(start):int(end)]), csv, name, key, fresh=False)
             line = views.indicator_line(indicator, area) if kept is None else None
             if line is None:  # figures, but no latest one for the whole ward
                 self._made[name] = f"{key}\n"
@@ -199,7 +200,7 @@ class FigureParts:
         at, end = (int(n) for n in kept.split(" "))
         pieces, cursor, shift, searched = [], 0, 0, False
         for (start, stop, _), row in zip(last_rows, rows, strict=True):
-            searched = searched or any(mark in text for text in (row.html, self._page[start:stop]) for mark in READ_ANYWHERE)
+            searched = searched or (row.fresh and any(mark in text for text in (row.html, self._page[start:stop]) for mark in READ_ANYWHERE))
             pieces += [self._page[cursor:start], row.html]
             self._made[row.part] = f"{row.key}\n{start + shift} {start + shift + len(row.html)} {row.csv}"
             shift += len(row.html) - (stop - start)

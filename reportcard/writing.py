@@ -89,7 +89,7 @@ class GroupWriter:
             else:
                 for path, svg_key in bundle.svgs.items():  # a kept group whose SVG left the chart cache: render it again
                     if not (self.cache / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
-                        done.specs[svg_key] = bundle.texts[Path(path).with_suffix(".vl.json").as_posix()]
+                        done.specs[svg_key] = bundle.text(Path(path).with_suffix(".vl.json").as_posix())
             with timed("pages"):
                 for path, text in bundle.texts.items():
                     self._write(path, text, bundle.digests[path])
@@ -102,11 +102,12 @@ class GroupWriter:
     def _stamps_key(self) -> str:
         return hashlib.sha256(json.dumps(self.stamps, sort_keys=True).encode()).hexdigest()
 
-    def _write(self, path: str, text: str, digest: str) -> None:
+    def _write(self, path: str, text: str | bytes, digest: str) -> None:
         """A file is named in the site's manifest by the digest of its text as the group made it (kept with the group)
         and the data version where the text has its tokens, so an unchanged one is linked without stamping or hashing it."""
         target = self.output / path
-        file_key = f"{digest}:{self._stamps_key}" if TOKEN_START in text else digest
+        tokens = (TOKEN_START if isinstance(text, str) else TOKEN_START.encode()) in text
+        file_key = f"{digest}:{self._stamps_key}" if tokens else digest
         if not keep_file(target, file_key):
             write_file(target, stamp(text, self.stamps), file_key)
 

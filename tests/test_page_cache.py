@@ -142,7 +142,9 @@ def test_placeholders_round_trip():
     holder = placeholder_version(real)
     assert isinstance(holder, PlaceholderVersion) and holder.year == TOKENS["year"]
     text = f"{holder.short} ({holder.kind} of {holder.date}) {holder.year} {TOKENS['checks']}"
-    assert stamp(text, stamp_values(real, "0 errors, 1 warning")) == "aaaaaaaaaaaa (git commit of 2026-11-20) 2026 0 errors, 1 warning"
+    values = stamp_values(real, "0 errors, 1 warning")
+    assert stamp(text, values) == "aaaaaaaaaaaa (git commit of 2026-11-20) 2026 0 errors, 1 warning"
+    assert stamp(f"£ {text} @@reportcard:other@@".encode(), values) == f"£ {stamp(text, values)} @@reportcard:other@@".encode()
     assert placeholder_version(DataVersion("sha256:1", "1", "content hash", None)).date is None
 
 
@@ -153,10 +155,12 @@ def test_a_value_that_would_need_escaping_is_refused():
 
 def test_a_damaged_bundle_counts_as_missing(tmp_path):
     cache, key = PageCache(tmp_path), "ab" + "0" * 62
-    kept = Bundle({"index.html": "<p>x\r\ny</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"}, {"line/x": "key\n"},
+    kept = Bundle({"index.html": "<p>x\r\ny – £5</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"}, {"line/x": "kéy\n"},
                   {"index.html": "d1", "a.csv": "d2"})
     cache.put(key, kept)
-    assert cache.get(key) == kept
+    back = cache.get(key)  # texts come back as the UTF-8 stored (carriage returns and all), parts as text
+    assert back == Bundle({p: t.encode() for p, t in kept.texts.items()}, kept.svgs, kept.search, kept.parts, kept.digests)
+    assert back.text("index.html") == kept.texts["index.html"]
     whole = (tmp_path / "ab" / f"{key}.bundle").read_bytes()
     (tmp_path / "ab" / f"{key}.bundle").write_bytes(whole[:-3])  # a build stopped while writing it
     (tmp_path / "cd").mkdir()

@@ -22,7 +22,7 @@ from reportcard.discovery import absolute, dataset_jsonld, robots_txt, sitemap_x
 from reportcard.feeds import atom_feed, entries_by_area, release_entries, stored_accounts, write_feed
 from reportcard.model import build_model, load_boundaries
 from reportcard.page_cache import TOKENS, InputPrints, RowSums, dataset_row_sums, placeholder_version, site_digest, stamp_values
-from reportcard.parallel import fork_shares
+from reportcard.parallel import fork_shares, start_shares
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import render_svgs, renderer_version
@@ -130,8 +130,8 @@ class ReportCardGenerator(Generator):
         # Old versions of changed groups are removed while the rest is made (unlinking thousands of bundles takes a second).
         sweeping = ThreadPoolExecutor(1)
         swept = sweeping.submit(written.pages.sweep)
-        with timed("changes"):
-            self._write_feeds(output, model, releases, indicator_names, pages_writer.prints.site)
+        with timed("changes"):  # the ward feeds are shared between processes: the others start now, this one's share waits
+            feeds_written = self._write_feeds(output, model, releases, indicator_names, pages_writer.prints.site)
         write_file(output / "robots.txt", robots_txt(public_url))
         if public_url:
             content_pages = [p.save_as for p in self.context.get("pages", [])]
@@ -140,8 +140,12 @@ class ReportCardGenerator(Generator):
         with timed("search"):
             search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search", list(written.search))
         try:
-            with timed("charts"):  # while Pagefind indexes the pages
-                charts = render_svgs(written.svgs, written.specs, output, cache / "charts")
+            try:
+                with timed("charts"):  # while Pagefind indexes the pages and the other processes write their share of the feeds
+                    charts = render_svgs(written.svgs, written.specs, output, cache / "charts")
+            finally:
+                with timed("changes"):  # waited for even when a chart failed, so no process is left behind
+                    feeds_written()
             with timed("search"):
                 search.finish()
         finally:
@@ -183,8 +187,9 @@ class ReportCardGenerator(Generator):
         return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
                            render_page, renderer_version())
 
-    def _write_feeds(self, output: Path, model, releases, indicator_names, site: str) -> None:
-        """`site` is the digest of the code and settings (`site_digest`)."""
+    def _write_feeds(self, output: Path, model, releases, indicator_names, site: str) -> Callable[[], object]:
+        """`site` is the digest of the code and settings (`site_digest`). The ward feeds are written in shares
+        (`start_shares`): the other processes' start now, and calling what this returns writes this one's and waits."""
         public_url, owner = self.settings.get("PUBLIC_URL", ""), self.settings["SITE_OWNER"]
         id_base = absolute(public_url, "changes/") + "#" if public_url else "urn:reportcard:data-version:"
         accounts = stored_accounts(releases, indicator_names, Path(self.settings["REPORTCARD_CACHE"]) / "feeds")
@@ -200,7 +205,7 @@ class ReportCardGenerator(Generator):
                 write_feed(output / ward_feed_url(ward.code), site, f"{ward.name}: what changed", f"{id_base}feed/{ward.code}",
                            public_url or "../../", ward_feed_url(ward.code), URLS["ward_url"](ward.code), owner, by_area[ward.code])
 
-        fork_shares(write_share)
+        return start_shares(write_share)
 
 
 def _folder(path: Path) -> str:
