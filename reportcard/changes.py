@@ -16,7 +16,6 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -277,8 +276,9 @@ def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH
     """
     folder = folder.resolve()
     current = current or data_version(folder)  # the build already knows it (a content hash reads every file)
+    made = snapshot if snapshot is None or callable(snapshot) else lambda: snapshot
     if previous is not None:
-        now = _made(snapshot) if snapshot is not None else read_snapshot(folder_reader(folder))
+        now = made() if made is not None else read_snapshot(folder_reader(folder))
         return [_release(current, "This version", compare(read_snapshot(folder_reader(previous)), now))]
     versions: list[tuple[DataVersion, str, Reader]] = []
     if current.kind != "git commit":
@@ -296,13 +296,13 @@ def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH
 
         def snapshot_of() -> Snapshot:
             if version.id not in loaded:
-                known = partial(_made, snapshot) if snapshot is not None and version.id == current.id else None
+                known = made if version.id == current.id else None
                 loaded[version.id] = stored_snapshot(cache, version.id, read, known)
             return loaded[version.id]
 
         return snapshot_of
 
-    if snapshot is not None and current.kind == "git commit" and not (cache is not None and _is_stored(cache, _stored_name(current.id))):
+    if made is not None and current.kind == "git commit" and not (cache is not None and _is_stored(cache, _stored_name(current.id))):
         load(0)()  # kept for the next commit's build, which compares with it
     releases = []
     for i, (version, subject, _) in enumerate(versions[:depth]):
@@ -315,10 +315,6 @@ def history(folder: Path, current: DataVersion | None = None, depth: int = DEPTH
             if not set(path.name.removesuffix(".parquet").removesuffix(".json").split("--")) <= used:
                 path.unlink(missing_ok=True)
     return releases
-
-
-def _made(snapshot: Snapshot | Callable[[], Snapshot]) -> Snapshot:
-    return snapshot() if callable(snapshot) else snapshot
 
 
 def release_date(release: Release) -> str:

@@ -448,6 +448,12 @@ class Model:
     def memberships_of(self, organisation_id: str) -> list[Membership]:
         return [m for m in self.memberships if m.organisation_id == organisation_id]
 
+    def shared_target_ids(self, partnership_id: str) -> set[str]:
+        """Targets on which at least two of a partnership's members are named partners (its page shows them; its key reads them)."""
+        members = {m.organisation_id for m in self.members_of(partnership_id)}
+        return {target_id for target_id, partners in self.target_partners.items()
+                if len({p.organisation_id for p in partners} & members) >= 2}
+
     def targets_of_organisation(self, organisation_id: str) -> list[tuple[Target, str]]:
         return [
             (self.targets[p.target_id], p.role)

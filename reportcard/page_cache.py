@@ -229,10 +229,9 @@ class InputPrints:
         if kind == "target":
             return self.target(entity_id)
         if kind == "organisation":
-            return self._with_targets(kind, entity_id, self._partner_targets.get(entity_id, set()))
+            return self._with_targets(kind, entity_id, {t.id for t, _ in self.model.targets_of_organisation(entity_id)})
         if kind == "partnership":
-            members = {m.organisation_id for m in self.model.members_of(entity_id)}
-            return self._with_targets(kind, entity_id, {t for t, partners in self._target_partners.items() if len(partners & members) >= 2})
+            return self._with_targets(kind, entity_id, self.model.shared_target_ids(entity_id))
         if kind == "changes" or (kind == "list" and entity_id != "targets"):
             return _sha(self.site, kind, entity_id)  # a release's CSV (named by the versions compared); lists of names
         return self.all_targets(kind, entity_id)
@@ -308,24 +307,10 @@ class InputPrints:
     def target(self, target_id: str) -> str:
         return _sha(self.site, "target", target_id, self._target_sum(target_id))
 
-    @cached_property
-    def _target_partners(self) -> dict[str, set[str]]:
-        """Per target, the organisations named as its partners."""
-        return {target_id: {p.organisation_id for p in partners} for target_id, partners in self.model.target_partners.items()}
-
-    @cached_property
-    def _partner_targets(self) -> dict[str, set[str]]:
-        """Per organisation, the targets it is a partner on (an organisation's page lists them)."""
-        by_organisation: dict[str, set[str]] = defaultdict(set)
-        for target_id, organisations in self._target_partners.items():
-            for organisation_id in organisations:
-                by_organisation[organisation_id].add(target_id)
-        return by_organisation
-
     def _with_targets(self, kind: str, entity_id: str, target_ids: set[str]) -> str:
         """A page that shows the statuses of these targets (an organisation's, those a partnership's members share):
         everything site-wide and the observation sums behind each status, as a target's own page is keyed."""
-        return _sha(self.site, kind, entity_id, sorted((t, self._target_sum(t)) for t in target_ids if t in self.model.targets))
+        return _sha(self.site, kind, entity_id, sorted((t, self._target_sum(t)) for t in target_ids))
 
     def _target_sum(self, target_id: str) -> int:
         target = self.model.targets[target_id]

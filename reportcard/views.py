@@ -203,14 +203,9 @@ class Views:
         return [self.targets[t.id] for t in sorted(self.model.targets_covering(area), key=lambda t: t.id)]
 
     def shared_targets(self, partnership_id: str) -> list[TargetView]:
-        """Targets on which at least two of a partnership's members are named partners."""
-        members = {m.organisation_id for m in self.model.members_of(partnership_id)}
-        shared = []
-        for view in self.targets.values():
-            partners = {p["organisation"].id for p in view.partners}
-            if len(partners & members) >= 2:
-                shared.append(view)
-        return shared
+        """Targets on which at least two of a partnership's members are named partners (`Model.shared_target_ids`)."""
+        shared = self.model.shared_target_ids(partnership_id)
+        return [view for view in self.targets.values() if view.target.id in shared]
 
     # -- comparisons at council level ---------------------------------------------------------
     def group_median(self, indicator: Indicator, codes: list[str], period: str, exclude: str) -> Figure | None:

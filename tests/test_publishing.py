@@ -187,6 +187,22 @@ def _git(folder: Path, *args: str) -> None:
                         "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_COMMITTER_DATE": "2026-01-02T00:00:00", "PATH": "/usr/bin:/bin"})
 
 
+def _repository(tmp_path: Path) -> Path:
+    """The fixture data as the one commit of a git repository; returns the data folder."""
+    data = assemble(tmp_path / "repo" / "data")
+    _git(tmp_path / "repo", "init", "-q")
+    _git(tmp_path / "repo", "add", ".")
+    _git(tmp_path / "repo", "commit", "-qm", "First")
+    return data
+
+
+def _commit_ward_figure(data: Path, figure: str, message: str) -> None:
+    """Commit a new value of one ward's recycling figure for 2021/22 (whatever it was)."""
+    observations = data / "indicators" / "observations.csv"
+    observations.write_text(re.sub(r"NI192,E05015239,2021/22,all,[\d.]+,", f"NI192,E05015239,2021/22,all,{figure},", observations.read_text()))
+    _git(data.parent, "commit", "-qam", message)
+
+
 @pytest.fixture(scope="module")
 def revised_site(tmp_path_factory):
     """Two committed data versions: the second revises a past figure, adds a new period and a target."""
@@ -235,13 +251,8 @@ def test_revision_appears_in_the_site_feed(revised_site):
 
 
 def test_ward_feeds_hold_only_changes_to_their_ward(tmp_path):
-    data = assemble(tmp_path / "repo" / "data")
-    _git(tmp_path / "repo", "init", "-q")
-    _git(tmp_path / "repo", "add", ".")
-    _git(tmp_path / "repo", "commit", "-qm", "First")
-    observations = data / "indicators" / "observations.csv"
-    observations.write_text(observations.read_text().replace("NI192,E05015239,2021/22,all,48.2,", "NI192,E05015239,2021/22,all,49.0,"))
-    _git(tmp_path / "repo", "commit", "-qam", "Ward figure corrected")
+    data = _repository(tmp_path)
+    _commit_ward_figure(data, "49.0", "Ward figure corrected")
     build_site(data, tmp_path / "site", settings={"REPORTCARD_CACHE": str(tmp_path / "cache"), "REPORTCARD_COMMENTARY": str(tmp_path)})
     changed = ET.parse(tmp_path / "site/wards/E05015239/feed.atom").getroot().findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}summary").text for e in changed] == [
@@ -273,18 +284,12 @@ def test_previous_folder_is_compared_without_git(tmp_path):
 def test_history_keeps_each_commit_snapshot_and_comparison_and_gives_the_same_releases(tmp_path):
     """The next commit's build compares with this one's snapshot and reuses the comparisons before it, instead of
     reading them from git again; what it gives is what a build with no cache gives."""
-    data = assemble(tmp_path / "repo" / "data")
-    _git(tmp_path / "repo", "init", "-q")
-    _git(tmp_path / "repo", "add", ".")
-    _git(tmp_path / "repo", "commit", "-qm", "First")
-    observations = data / "indicators" / "observations.csv"
+    data = _repository(tmp_path)
     cache = tmp_path / "snapshots"
     history(data, cache=cache, snapshot=read_snapshot(folder_reader(data)))
     assert len(list(cache.glob("*.parquet"))) == 1  # this commit's snapshot, kept for the next build
     for figure in ("49.0", "49.5"):
-        observations.write_text(observations.read_text().replace("NI192,E05015239,2021/22,all,48.2,", f"NI192,E05015239,2021/22,all,{figure},")
-                                .replace("NI192,E05015239,2021/22,all,49.0,", f"NI192,E05015239,2021/22,all,{figure},"))
-        _git(tmp_path / "repo", "commit", "-qam", f"Ward figure now {figure}")
+        _commit_ward_figure(data, figure, f"Ward figure now {figure}")
         kept = history(data, cache=cache, snapshot=read_snapshot(folder_reader(data)))
         fresh = history(data)
         def told(releases):
@@ -298,13 +303,8 @@ def test_history_keeps_each_commit_snapshot_and_comparison_and_gives_the_same_re
 def test_a_commit_built_before_does_not_make_its_snapshot_again(tmp_path):
     """The build hands in a function that makes its snapshot; once the commit's snapshot and comparisons are kept,
     building it again never calls it."""
-    data = assemble(tmp_path / "repo" / "data")
-    _git(tmp_path / "repo", "init", "-q")
-    _git(tmp_path / "repo", "add", ".")
-    _git(tmp_path / "repo", "commit", "-qm", "First")
-    observations = data / "indicators" / "observations.csv"
-    observations.write_text(observations.read_text().replace("NI192,E05015239,2021/22,all,48.2,", "NI192,E05015239,2021/22,all,49.0,"))
-    _git(tmp_path / "repo", "commit", "-qam", "Second")
+    data = _repository(tmp_path)
+    _commit_ward_figure(data, "49.0", "Second")
     made = []
 
     def snapshot() -> Snapshot:
