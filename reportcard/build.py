@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import site_files, stages
+from . import prefetch, site_files, stages
 from .dataset import Dataset
 from .problems import ValidationReport
 from .published import write_fixed_zip
@@ -58,15 +58,25 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
 
     With `archive`, the finished site is also zipped there: it opens from the unzipped folder with no server.
     """
-    global current, outcome
+    global outcome
     outcome = CacheUse()
     stages.reset()
     cache = Path((settings or {}).get("REPORTCARD_CACHE") or ROOT / ".cache")
+    output = output.resolve()
+    prefetcher = prefetch.start(cache, spare_of(output), site_files.SPARE_MANIFEST)  # while the data is validated
+    try:
+        return _build(data, output, cache, engine, settings_file, settings, archive)
+    finally:
+        prefetch.stop(prefetcher)
+
+
+def _build(data: Path, output: Path, cache: Path, engine: Engine, settings_file: Path | None, settings: dict | None,
+           archive: Path | None) -> BuildResult:
+    global current
     with stages.timed("validate"):  # reading the files is timed inside, as "load"
         report, dataset = validate_folder(data, engine=engine, cache=cache / "verdicts")
     if not report.valid:
         raise BuildRefused(report)
-    output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     trash = output.parent / f".{output.name}-replaced"
     staging, existing = _staging(output, cache, trash)

@@ -1,0 +1,90 @@
+"""Ask the disk, in the background, for what a warm build is about to read: the spare site's pages it rewrites in place
+and the page groups it keeps. Run as its own process by `start` while the build validates (stdlib only, so it starts in
+milliseconds); it only advises the kernel and reads nothing itself.
+
+Why: the machines this runs on (and a CI runner that restores its cache) do not keep a site written minutes ago in
+memory. Rewriting a page in place then waits for the disk to read the page's last block (about 0.17 ms a file
+against 0.02 ms when it is in memory): 7,380 ward cards cost 1.3 s per process, and the page groups kept from the
+last build are read back from the disk too. Asked for all at once, early, the disk reads them in parallel while
+the build is still validating.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+BLOCK = 4096
+
+
+def tail(size: int) -> tuple[int, int]:
+    """The bytes of a file of `size` a rewrite of about the same length does not cover whole: its last two blocks."""
+    last = (size - 1) // BLOCK * BLOCK if size else 0
+    start = max(0, last - BLOCK)
+    return start, last + BLOCK - start
+
+
+def advise(folder: str | os.PathLike, files: Iterable[tuple[str, int | None]]) -> int:
+    """Advise the kernel to read each (relative path, size) under `folder`: the tail for a size, all of it for None.
+    Opened through the folder's descriptor, so the build renaming the folder meanwhile does not matter; files gone
+    are skipped. Returns how many were advised."""
+    advised = 0
+    with contextlib.suppress(OSError):
+        root = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for name, size in files:
+                try:
+                    descriptor = os.open(name, os.O_RDONLY, dir_fd=root)
+                except OSError:
+                    continue
+                try:
+                    start, length = tail(size) if size is not None else (0, 0)
+                    os.posix_fadvise(descriptor, start, length, os.POSIX_FADV_WILLNEED)
+                    advised += 1
+                finally:
+                    os.close(descriptor)
+        finally:
+            os.close(root)
+    return advised
+
+
+def _stored(path: Path) -> dict:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def prefetch(cache: Path, spare: Path, spare_manifest: str) -> int:
+    """The spare site's files (as its manifest lists them, [key, inode, size, mtime]), then the page groups the last
+    build kept (`page_cache.PageCache`: pages/groups.json names each group's file)."""
+    files = _stored(cache / spare_manifest).get("files", {})
+    advised = advise(spare, ((name, entry[2]) for name, entry in files.items() if isinstance(entry, list) and len(entry) > 2))
+    groups = _stored(cache / "pages" / "groups.json")
+    return advised + advise(cache / "pages", ((f"{key[:2]}/{key}.bundle", None) for key in groups.values() if isinstance(key, str)))
+
+
+def start(cache: Path, spare: Path, spare_manifest: str) -> subprocess.Popen | None:
+    """The prefetch as a process of its own (a thread would wait for the build's GIL between files); None where the
+    kernel takes no advice or there is no spare site."""
+    if not hasattr(os, "posix_fadvise") or not spare.is_dir():
+        return None
+    return subprocess.Popen([sys.executable, "-I", __file__, os.fspath(cache), os.fspath(spare), spare_manifest],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    """Once the build is done, what is left to ask for is of no use."""
+    if process is not None:
+        process.kill()
+        process.wait()
+
+
+if __name__ == "__main__":
+    prefetch(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])
