@@ -113,7 +113,7 @@ def dataset_snapshot(dataset: Dataset) -> Snapshot:
         frame = dataset.frame(package, resource)
         if frame is None:
             return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-        return pd.DataFrame({c: frame[c].astype(object).fillna("").astype(str) if c in frame else "" for c in columns})
+        return pd.DataFrame({c: _texts(frame[c]) if c in frame else "" for c in columns})
 
     indicators = table("indicators", "indicators", ["id", "title", "decimals"])
     places = pd.to_numeric(indicators["decimals"], errors="coerce").fillna(1).astype(int)
@@ -127,6 +127,15 @@ def dataset_snapshot(dataset: Dataset) -> Snapshot:
         dict(zip(targets["id"], targets["indicator_id"], strict=True)),
         observations.drop_duplicates(KEY, keep="last"),
     )
+
+
+def _texts(column: pd.Series) -> np.ndarray | pd.Series:
+    """A loaded column as the text its file had ("" for empty). A categorical one has its few categories made text once,
+    then picked by code (a key column of 1.6 million rows took 0.14 s converted value by value)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        texts = np.append(column.cat.categories.astype(str).to_numpy(dtype=object), "")
+        return texts[column.cat.codes.to_numpy()]  # code -1 (empty) picks the "" at the end
+    return column.astype(object).fillna("").astype(str)
 
 
 #: Snapshots and comparisons are kept under this digest of the module that makes them, so a change to how they are

