@@ -1,6 +1,6 @@
 """Ask the disk, in the background, for what a warm build is about to read: the spare site's pages it rewrites in place
-and the page groups it keeps. Run as its own process by `start` while the build validates (stdlib only, so it starts in
-milliseconds); it only advises the kernel and reads nothing itself.
+and the page groups it keeps. Run as its own process by `start` while the build validates (it imports only `site_files`,
+so it starts in milliseconds); it only advises the kernel and reads nothing itself.
 
 Why: the machines this runs on (and a CI runner that restores its cache) do not keep a site written minutes ago in
 memory. Rewriting a page in place then waits for the disk to read the page's last block (about 0.17 ms a file
@@ -18,6 +18,8 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+from .site_files import load_manifest
 
 BLOCK = 4096
 
@@ -53,21 +55,21 @@ def advise(folder: str | os.PathLike, files: Iterable[tuple[str, int | None]]) -
     return advised
 
 
-def _stored(path: Path) -> dict:
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stored if isinstance(stored, dict) else {}
+def bundle_name(key: str) -> str:
+    """Where `page_cache.PageCache` keeps a group's bundle, under its folder (a test holds the two together)."""
+    return f"{key[:2]}/{key}.bundle"
 
 
 def prefetch(cache: Path, spare: Path, spare_manifest: str) -> int:
     """The spare site's files (as its manifest lists them, [key, inode, size, mtime]), then the page groups the last
-    build kept (`page_cache.PageCache`: pages/groups.json names each group's file)."""
-    files = _stored(cache / spare_manifest).get("files", {})
-    advised = advise(spare, ((name, entry[2]) for name, entry in files.items() if isinstance(entry, list) and len(entry) > 2))
-    groups = _stored(cache / "pages" / "groups.json")
-    return advised + advise(cache / "pages", ((f"{key[:2]}/{key}.bundle", None) for key in groups.values() if isinstance(key, str)))
+    build kept (pages/groups.json names each group's key)."""
+    advised = advise(spare, ((name, entry[2]) for name, entry in load_manifest(cache, spare, spare_manifest).items()))
+    try:
+        groups = json.loads((cache / "pages" / "groups.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return advised
+    keys = groups.values() if isinstance(groups, dict) else []
+    return advised + advise(cache / "pages", ((bundle_name(key), None) for key in keys if isinstance(key, str)))
 
 
 def start(cache: Path, spare: Path, spare_manifest: str) -> subprocess.Popen | None:
@@ -75,8 +77,10 @@ def start(cache: Path, spare: Path, spare_manifest: str) -> subprocess.Popen | N
     kernel takes no advice or there is no spare site."""
     if not hasattr(os, "posix_fadvise") or not spare.is_dir():
         return None
-    return subprocess.Popen([sys.executable, "-I", __file__, os.fspath(cache), os.fspath(spare), spare_manifest],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    program = ("import sys; sys.path.insert(0, sys.argv[1]); from reportcard.prefetch import Path, prefetch; "
+               "prefetch(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4])")
+    return subprocess.Popen([sys.executable, "-I", "-c", program, os.fspath(Path(__file__).parents[1]), os.fspath(cache), os.fspath(spare),
+                             spare_manifest], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -84,7 +88,3 @@ def stop(process: subprocess.Popen | None) -> None:
     if process is not None:
         process.kill()
         process.wait()
-
-
-if __name__ == "__main__":
-    prefetch(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

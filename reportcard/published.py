@@ -70,18 +70,10 @@ def safe_csv(text: str) -> str:
     return out.getvalue()
 
 
-def _field_classes() -> bytes:
-    table = bytearray(b"x" * 256)
-    for character in b'=@\t\r+-':
-        table[character] = ord("S")
-    table[ord(",")] = table[ord("\n")] = ord(",")
-    table[ord('"')] = ord('"')
-    return bytes(table)
-
-
 #: Bytes mapped so that `_FIELD_START` becomes two plain substrings: b",S" and b',"S' (S for a character that may start
-#: a formula). The characters it looks for are ASCII, and in UTF-8 an ASCII byte is always that character.
-_FIELD_TABLE = _field_classes()
+#: a formula, "," for a field's end, the quote kept, "x" for the rest). The characters it looks for are ASCII, and in
+#: UTF-8 an ASCII byte is always that character.
+_FIELD_TABLE = bytes(ord("S") if b in b'=@\t\r+-' else ord(",") if b in b",\n" else b if b == ord('"') else ord("x") for b in range(256))
 
 
 def _may_hold_formula(text: str) -> bool:

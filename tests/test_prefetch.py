@@ -60,3 +60,10 @@ def test_the_prefetch_runs_as_its_own_process_and_is_stopped(tmp_path):
     running = prefetch.start(cache, spare, SPARE_MANIFEST)
     prefetch.stop(running)
     assert running.returncode is not None
+
+
+def test_the_bundles_advised_are_where_the_page_cache_keeps_them(tmp_path):
+    from reportcard.page_cache import PageCache
+
+    key = "ab" + "0" * 62
+    assert tmp_path / prefetch.bundle_name(key) == PageCache(tmp_path)._path(key)
