@@ -3,6 +3,10 @@
 An unchanged chart is never rendered twice: the SVG is stored under the SHA-256 of the spec (and the
 vl-convert version) and copied from there. New charts are rendered in worker processes started with
 "spawn", because vl-convert's runtime hangs in a forked child.
+
+Starting vl-convert's runtime takes a second, longer than rendering ten charts, and a commit that
+changes one indicator renders a dozen or so. So the build starts one worker before the pages are
+made (`ChartWorkers`), while a core is free, and the charts the pages ask for find it ready.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import multiprocessing
 import os
 import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,11 +79,46 @@ def numbered_ids(svg: str) -> str:
     return _SVG_ID.sub(renumber, svg)
 
 
+#: A chart small enough to render in no time, to start a worker's runtime with.
+_WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+
+
+def _warm_up() -> None:
+    svg_of(spec_json(_WARM_UP))
+
+
+class ChartWorkers:
+    """Spawned chart workers: one started at once with its runtime warmed up, more when many charts are wanted.
+
+    Close it (`close`, or use it as a context manager): the workers are separate processes.
+    """
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool.submit(_warm_up)  # starts the first worker; an error here shows again when a chart is rendered
+
+    def svgs(self, texts: list[str]) -> Iterator[str]:
+        """Sent now, in order as they come. A few charts go to the warmed-up worker as one task (a second worker would
+        spend longer starting than rendering them); many are shared out, starting the other workers."""
+        few = len(texts) < POOL_THRESHOLD or self.workers <= 1
+        return self._pool.map(svg_of, texts, chunksize=max(1, len(texts) if few else len(texts) // (self.workers * 8)))
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> ChartWorkers:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
 def _svgs(texts: list[str], workers: int) -> list[str]:
     if workers <= 1 or len(texts) < POOL_THRESHOLD:
         return [svg_of(t) for t in texts]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(svg_of, texts, chunksize=max(1, len(texts) // (workers * 8))))
+    with ChartWorkers(workers) as started:
+        return started.svgs(texts)
 
 
 def chart_texts(chart: Chart) -> dict[str, str]:
@@ -92,13 +132,23 @@ def svg_path(chart_path: str) -> str:
     return Path(chart_path).with_suffix(".svg").as_posix()
 
 
-def render_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cache: Path, workers: int | None = None) -> RenderStats:
-    """Write each wanted SVG (site path -> spec key) from `cache`, first rendering the keys not there from `specs` (key -> spec JSON)."""
+def start_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cache: Path, workers: int | None = None,
+               started: ChartWorkers | None = None) -> Callable[[], RenderStats]:
+    """Write each wanted SVG (site path -> spec key) from `cache`, first rendering the keys not there from `specs` (key -> spec JSON).
+
+    With `started` workers the charts are sent to them now, and the function returned writes them once rendered (this
+    process does other work meanwhile); without, they are rendered when it is called, by `workers` new processes.
+    """
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     pending = {key: specs[key] for key in dict.fromkeys(wanted.values()) if not (cache / key[:2] / f"{key}.svg").exists()}
-    if pending:
-        for key, svg in zip(pending, _svgs(list(pending.values()), workers), strict=True):
+    sent = started.svgs(list(pending.values())) if started is not None and pending else None
+
+    def finish() -> RenderStats:
+        svgs = sent if sent is not None else _svgs(list(pending.values()), workers)
+        for key, svg in zip(pending, svgs, strict=True):
             write_file(cache / key[:2] / f"{key}.svg", numbered_ids(svg))
-    for path, key in wanted.items():
-        link_file(cache / key[:2] / f"{key}.svg", output / path, f"svg:{key}")
-    return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending))
+        for path, key in wanted.items():
+            link_file(cache / key[:2] / f"{key}.svg", output / path, f"svg:{key}")
+        return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending))
+
+    return finish

@@ -25,7 +25,7 @@ from reportcard.page_cache import TOKENS, InputPrints, RowSums, dataset_row_sums
 from reportcard.parallel import fork_shares, start_shares
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
-from reportcard.render import render_svgs, renderer_version
+from reportcard.render import ChartWorkers, renderer_version, start_svgs
 from reportcard.search import SearchIndexing, index_key
 from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_groups, site_groups, ward_feed_url, ward_url
 from reportcard.site_files import write_file
@@ -69,26 +69,37 @@ class ReportCardGenerator(Generator):
         )
 
     def generate_output(self, writer):
+        with ChartWorkers() as chart_workers:  # started now, so a worker is ready when the pages ask for new charts
+            self._generate_output(chart_workers)
+
+    def _generate_output(self, chart_workers: ChartWorkers):
         report, dataset, settings = self.report, self.dataset, self.settings
         version, public_url = self.context["data_version"], settings.get("PUBLIC_URL", "")
         output = Path(self.output_path)
         previous = settings.get("REPORTCARD_PREVIOUS")
 
+        def make_model() -> dict:
+            with timed("measures"):
+                return {"model": build_model(dataset, load_boundaries(dataset))}
+
+        def make_releases() -> dict:
+            with timed("changes"):
+                return {"releases": history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH),
+                                            Path(previous) if previous else None, Path(settings["REPORTCARD_CACHE"]) / "snapshots",
+                                            partial(dataset_snapshot, dataset))}
+
+        def publish() -> dict:
+            with timed("downloads"):
+                published = publish_packages(dataset, output, version)  # mostly scanning and writing files
+            with timed("measures"):
+                return {"published": published, "sums": dataset_row_sums(dataset)}  # the page keys' row sums
+
         def prepare(share: int, count: int) -> dict:
-            """The model and change log here; the packages published beside them (mostly scanning and writing files)."""
+            """The model, the change log (a new commit's is the slowest: a snapshot of it, compared with the last) and
+            the packages published beside them, shared out: with two processes, the change log has one to itself."""
             made = {}
-            if share == 0:
-                with timed("measures"):
-                    made["model"] = build_model(dataset, load_boundaries(dataset))
-                with timed("changes"):
-                    made["releases"] = history(dataset.folder, version, settings.get("REPORTCARD_CHANGELOG_DEPTH", DEPTH),
-                                               Path(previous) if previous else None, Path(settings["REPORTCARD_CACHE"]) / "snapshots",
-                                               partial(dataset_snapshot, dataset))
-            if share == count - 1:
-                with timed("downloads"):
-                    made["published"] = publish_packages(dataset, output, version)
-                with timed("measures"):
-                    made["sums"] = dataset_row_sums(dataset)  # the page keys' row sums, while the model is built
+            for job in [make_model, make_releases, publish][share::count]:
+                made.update(job())
             return made
 
         prepared = {name: value for made in fork_shares(prepare) for name, value in made.items()}
@@ -140,12 +151,14 @@ class ReportCardGenerator(Generator):
         with timed("search"):
             search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search", list(written.search))
         try:
+            with timed("charts"):  # rendered by the chart workers while this process writes its share of the ward feeds
+                rendering = start_svgs(written.svgs, written.specs, output, cache / "charts", started=chart_workers)
             try:
-                with timed("charts"):  # while Pagefind indexes the pages and the other processes write their share of the feeds
-                    charts = render_svgs(written.svgs, written.specs, output, cache / "charts")
-            finally:
-                with timed("changes"):  # waited for even when a chart failed, so no process is left behind
+                with timed("changes"):  # and Pagefind indexes the pages
                     feeds_written()
+            finally:
+                with timed("charts"):
+                    charts = rendering()
             with timed("search"):
                 search.finish()
         finally:

@@ -1,0 +1,38 @@
+"""Chart SVGs: the workers started early render what vl-convert renders here, in order, and the cache is used."""
+
+from reportcard import render
+from reportcard.render import ChartWorkers, keyed_spec, numbered_ids, start_svgs, svg_of
+
+
+def bar_spec(n: int) -> dict:
+    return {"data": {"values": [{"ward": f"W{i}", "value": i * n} for i in range(3)]}, "mark": "bar",
+            "encoding": {"x": {"field": "ward", "type": "nominal"}, "y": {"field": "value", "type": "quantitative"}}}
+
+
+def test_started_workers_render_as_this_process_does_in_order():
+    texts = [keyed_spec(bar_spec(n), "v")[1] for n in range(1, 4)]
+    with ChartWorkers(2) as workers:
+        assert list(workers.svgs(texts)) == [svg_of(t) for t in texts]
+
+
+def test_many_charts_are_shared_out_and_come_back_in_order(monkeypatch):
+    monkeypatch.setattr(render, "POOL_THRESHOLD", 4)
+    texts = [keyed_spec(bar_spec(n), "v")[1] for n in range(render.POOL_THRESHOLD + 2)]
+    with ChartWorkers(2) as workers:
+        svgs = list(workers.svgs(texts))
+    assert [numbered_ids(s) for s in svgs[:3]] == [numbered_ids(svg_of(t)) for t in texts[:3]]
+    assert len(set(svgs)) == len(texts)  # each its own chart
+
+
+def test_charts_are_written_when_finished_and_rendered_once(tmp_path):
+    specs = dict(keyed_spec(bar_spec(n), "v") for n in (1, 2))
+    wanted = {f"indicators/I{i}/trend.svg": key for i, key in enumerate(specs)}
+    site, cache = tmp_path / "site", tmp_path / "charts"
+    with ChartWorkers(1) as workers:
+        finish = start_svgs(wanted, specs, site, cache, started=workers)
+        assert not site.exists()  # sent to the worker; nothing written yet
+        assert vars(finish()) == {"rendered": 2, "reused": 0}
+    assert (site / "indicators/I0/trend.svg").read_text() == numbered_ids(svg_of(next(iter(specs.values()))))
+    again = start_svgs(wanted, specs, tmp_path / "site2", cache)()  # no workers: nothing left to render anyway
+    assert vars(again) == {"rendered": 0, "reused": 2}
+    assert (tmp_path / "site2/indicators/I1/trend.svg").read_bytes() == (site / "indicators/I1/trend.svg").read_bytes()
