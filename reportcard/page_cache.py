@@ -29,8 +29,9 @@ import pandas as pd
 
 from .dataset import Dataset
 from .model import Area, Model
+from .prefetch import bundle_name
 from .provenance import DataVersion
-from .site_files import create_file, discard, retire
+from .site_files import create_file, discard, retire, rewrite_file
 
 # -- placeholders for what changes with every data version -----------------------------------
 
@@ -353,29 +354,31 @@ def group_name(group_key: tuple[str, str]) -> str:
 
 
 class PageCache:
-    """One file per group key: a JSON line (each text's and part's name and size, the SVG keys, the search prints),
-    then the texts and parts one after another, in UTF-8. JSON-escaping 40 KB of HTML was most of the time of keeping a page;
-    this is slicing. Keys used by a build are remembered so `sweep` can drop the rest, and which key each
-    group had (`groups.json`), so the next build can find a changed group's last version (`last`)."""
+    """One file per group: a JSON line (the key, each text's and part's name and size, the SVG keys, the search prints),
+    then the texts and parts one after another, in UTF-8, then the key again. JSON-escaping 40 KB of HTML was most of
+    the time of keeping a page; this is slicing. Which key each group had is remembered (`groups.json`), so the next
+    build reads a group only when its key is the same, or to find a changed group's last version (`last`).
+
+    A group's file is named after the group, not its key, so a changed group is written into its file, not created
+    anew while its last version is removed: a commit changes 7,380 ward cards, and creating a file and unlinking one
+    cost about ten times what writing 45 KB into one does. A file cut short, or half rewritten when a build stopped,
+    has a length or a closing key that does not match its header, and counts as missing.
+    """
 
     def __init__(self, folder: Path, last_keys: dict[str, str] | None = None):
         self.folder = folder
-        self.used: set[str] = set()
         self.keys: dict[str, str] = {}  # group name -> the key it has in this build
         self.last_keys = last_keys or {}
         self.hits = self.misses = 0
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.bundle"
+    def _path(self, group: str) -> Path:
+        return self.folder / bundle_name(group)
 
-    def get(self, key: str, group: str | None = None) -> Bundle | None:
-        """A group the last build stored under another key is not looked for: each build sweeps away the bundles it did
-        not use, so only the last build's are kept (opening a missing file costs as much as reading one)."""
-        self.used.add(key)
-        if group:
-            self.keys[group] = key
-        last = self.last_keys.get(group) if group else None
-        bundle = self._read(key) if last is None or last == key else None
+    def get(self, key: str, group: str) -> Bundle | None:
+        """A group the last build stored under another key is not read: its file holds that key's version."""
+        self.keys[group] = key
+        last = self.last_keys.get(group)
+        bundle = self._read(group, key) if last is None or last == key else None
         if bundle is None:
             self.misses += 1
         else:
@@ -385,37 +388,42 @@ class PageCache:
     def last(self, group: str) -> Bundle | None:
         """The group as the last build stored it (its inputs have changed since, or it would have been a hit)."""
         key = self.last_keys.get(group)
-        return self._read(key) if key else None
+        return self._read(group, key) if key else None
 
-    def _read(self, key: str) -> Bundle | None:
+    def _read(self, group: str, key: str) -> Bundle | None:
         try:
-            with open(self._path(key), "rb") as file:
+            with open(self._path(group), "rb") as file:
                 stored = file.read()
             line = stored.index(b"\n")
             header, at, texts, parts = json.loads(stored[:line]), line + 1, {}, {}
+            if header["key"] != key:
+                return None
             for name, length in header["sizes"]:
                 texts[name], at = stored[at:at + length], at + length
             for name, length in header["part_sizes"]:
                 parts[name], at = stored[at:at + length].decode("utf-8"), at + length
-            if at != len(stored):
-                raise ValueError("cut short")
+            if stored[at:] != key.encode():
+                raise ValueError("cut short or half rewritten")
             return Bundle(texts, header["svgs"], header["search"], parts, header["digests"])
-        except (OSError, ValueError, KeyError, TypeError):  # missing, cut short, or from an older layout
+        except (OSError, ValueError, KeyError, TypeError):  # missing, damaged, or from an older layout
             return None
 
-    def put(self, key: str, bundle: Bundle) -> None:
-        """Half a bundle (a build stopped while writing) is shorter than its header says, so `get` treats it as missing.
-        Sizes are in bytes, so a kept group's texts are sliced out of the file without decoding it."""
+    def put(self, key: str, group: str, bundle: Bundle) -> None:
+        """Sizes are in bytes, so a kept group's texts are sliced out of the file without decoding it."""
         texts = [text.encode("utf-8") if isinstance(text, str) else text for text in bundle.texts.values()]
         parts = [text.encode("utf-8") for text in bundle.parts.values()]
-        header = json.dumps({"sizes": [[p, len(t)] for p, t in zip(bundle.texts, texts, strict=True)], "svgs": bundle.svgs,
+        header = json.dumps({"key": key, "sizes": [[p, len(t)] for p, t in zip(bundle.texts, texts, strict=True)], "svgs": bundle.svgs,
                              "search": bundle.search, "part_sizes": [[n, len(t)] for n, t in zip(bundle.parts, parts, strict=True)],
                              "digests": bundle.digests})
-        create_file(self._path(key), b"".join([header.encode("utf-8"), b"\n", *texts, *parts]))
+        content, path = b"".join([header.encode("utf-8"), b"\n", *texts, *parts, key.encode()]), self._path(group)
+        self.keys[group] = key
+        try:
+            rewrite_file(path, content)
+        except FileNotFoundError:
+            create_file(path, content)
 
     def add(self, other: PageCache) -> None:
         """Count in what another process's cache (the same folder) used."""
-        self.used |= other.used
         self.keys.update(other.keys)
         self.hits += other.hits
         self.misses += other.misses
@@ -429,13 +437,13 @@ class PageCache:
         return keys if isinstance(keys, dict) else {}
 
     def sweep(self) -> int:
-        """Remove groups this build did not use (old versions of changed pages), and record which key each group has.
+        """Remove the files of groups this build did not have (a ward that is gone), and record which key each group has.
         Returns how many were removed."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "groups.json").write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
-        removed, trash = 0, self.folder.parent / f".{self.folder.name}-replaced"
+        removed, trash, kept = 0, self.folder.parent / f".{self.folder.name}-replaced", {bundle_name(g) for g in self.keys}
         for path in self.folder.glob("*/*") if self.folder.is_dir() else []:
-            if path.stem not in self.used:
+            if f"{path.parent.name}/{path.name}" not in kept:
                 retire(path, trash)  # unlinked in the background (`site_files.retire`)
                 removed += 1
         discard(trash)

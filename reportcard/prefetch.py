@@ -12,6 +12,7 @@ the build is still validating.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import subprocess
@@ -55,9 +56,11 @@ def advise(folder: str | os.PathLike, files: Iterable[tuple[str, int | None]]) -
     return advised
 
 
-def bundle_name(key: str) -> str:
-    """Where `page_cache.PageCache` keeps a group's bundle, under its folder (a test holds the two together)."""
-    return f"{key[:2]}/{key}.bundle"
+def bundle_name(group: str) -> str:
+    """Where `page_cache.PageCache` keeps a group's bundle, under its folder: named by a hash of the group's name
+    ("ward/E05000026"), which may hold characters a file name cannot, in 256 folders."""
+    name = hashlib.sha256(group.encode()).hexdigest()[:40]
+    return f"{name[:2]}/{name}.bundle"
 
 
 def prefetch(cache: Path, spare: Path, spare_manifest: str) -> int:
@@ -68,8 +71,8 @@ def prefetch(cache: Path, spare: Path, spare_manifest: str) -> int:
         groups = json.loads((cache / "pages" / "groups.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return advised
-    keys = groups.values() if isinstance(groups, dict) else []
-    return advised + advise(cache / "pages", ((bundle_name(key), None) for key in keys if isinstance(key, str)))
+    names = groups if isinstance(groups, dict) else {}
+    return advised + advise(cache / "pages", ((bundle_name(group), None) for group in names if isinstance(group, str)))
 
 
 def start(cache: Path, spare: Path, spare_manifest: str) -> subprocess.Popen | None:

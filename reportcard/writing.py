@@ -85,7 +85,7 @@ class GroupWriter:
                     done.specs.update(self._add(item, bundle))
                 bundle.digests = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in bundle.texts.items()}
                 if key:
-                    done.pages.put(key, bundle)
+                    done.pages.put(key, name, bundle)
             else:
                 for path, svg_key in bundle.svgs.items():  # a kept group whose SVG left the chart cache: render it again
                     if not (self.cache / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():

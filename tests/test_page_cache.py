@@ -154,21 +154,39 @@ def test_a_value_that_would_need_escaping_is_refused():
 
 
 def test_a_damaged_bundle_counts_as_missing(tmp_path):
-    cache, key = PageCache(tmp_path), "ab" + "0" * 62
+    cache, key, group = PageCache(tmp_path), "ab" + "0" * 62, "ward/E05000001"
     kept = Bundle({"index.html": "<p>x\r\ny – £5</p>\n", "a.csv": "a\n1\n"}, {"c.svg": "k"}, {"index.html": "print"}, {"line/x": "kéy\n"},
                   {"index.html": "d1", "a.csv": "d2"})
-    cache.put(key, kept)
-    back = cache.get(key)  # texts come back as the UTF-8 stored (carriage returns and all), parts as text
+    cache.put(key, group, kept)
+    back = cache.get(key, group)  # texts come back as the UTF-8 stored (carriage returns and all), parts as text
     assert back == Bundle({p: t.encode() for p, t in kept.texts.items()}, kept.svgs, kept.search, kept.parts, kept.digests)
     assert back.text("index.html") == kept.texts["index.html"]
-    whole = (tmp_path / "ab" / f"{key}.bundle").read_bytes()
-    (tmp_path / "ab" / f"{key}.bundle").write_bytes(whole[:-3])  # a build stopped while writing it
-    (tmp_path / "cd").mkdir()
-    (tmp_path / "cd" / f"cd{'0' * 62}.bundle").write_text('{"texts": {}}\n', encoding="utf-8")  # an older layout
-    (tmp_path / "ef").mkdir()
-    (tmp_path / "ef" / f"ef{'0' * 62}.bundle").write_bytes(whole + b"more")
-    assert cache.get(key) is None and cache.get("cd" + "0" * 62) is None and cache.get("ef" + "0" * 62) is None
-    assert (cache.hits, cache.misses) == (1, 3)
+    assert cache.get("cd" + "0" * 62, group) is None  # the group's file holds another key's version
+    path = cache._path(group)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-3])  # a build stopped while writing it
+    assert cache.get(key, group) is None
+    path.write_bytes(whole + b"more")
+    assert cache.get(key, group) is None
+    path.write_text('{"texts": {}}\n', encoding="utf-8")  # an older layout
+    assert cache.get(key, group) is None
+    assert (cache.hits, cache.misses) == (1, 4)
+
+
+def test_a_changed_group_is_written_into_its_file_and_a_half_rewrite_counts_as_missing(tmp_path):
+    cache, group = PageCache(tmp_path), "ward/E05000001"
+    cache.put("k1", group, Bundle({"index.html": "<p>" + "first version " * 100 + "</p>"}))
+    path, before = cache._path(group), cache._path(group).stat().st_ino
+    cache.put("k2", group, Bundle({"index.html": "<p>second</p>"}))
+    assert path.stat().st_ino == before and cache.get("k2", group).text("index.html") == "<p>second</p>"  # shorter: cut to length
+    assert cache.get("k1", group) is None
+    longer = path.read_bytes()
+    cache.put("k3", group, Bundle({"index.html": "<p>third, and longer than the second</p>"}))
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(longer)])  # stopped after writing as much as the last version had
+    assert cache.get("k3", group) is None
+    path.write_bytes(whole[:-2] + longer[-2:])
+    assert cache.get("k3", group) is None
 
 
 def test_the_settings_file_is_part_of_every_key(tmp_path):
@@ -187,7 +205,7 @@ def test_a_changed_group_finds_its_last_version(tmp_path):
     """A build records which key each group had, so the next can take kept parts (a ward card's lines) from it."""
     cache, key = PageCache(tmp_path), "ab" + "1" * 62
     assert cache.get(key, "ward/E05000001") is None
-    cache.put(key, Bundle({"wards/E05000001/index.html": "<p>card</p>"}, parts={"line/NI1": "k\n"}))
+    cache.put(key, "ward/E05000001", Bundle({"wards/E05000001/index.html": "<p>card</p>"}, parts={"line/NI1": "k\n"}))
     cache.sweep()
     later = PageCache(tmp_path, PageCache.load_keys(tmp_path))
     assert later.last("ward/E05000001").parts == {"line/NI1": "k\n"} and later.last("ward/E05000002") is None

@@ -25,15 +25,16 @@ def _spare(tmp_path):
     cache.mkdir()
     files = {"index.html": ["k1", 1, 4, 0], "wards/E05000001/index.html": ["k2", 2, 12_000, 0], "gone.html": ["k3", 3, 9, 0]}
     (cache / SPARE_MANIFEST).write_text(json.dumps({"site": str(spare), "files": files}))
-    (cache / "pages" / "ab").mkdir(parents=True)
-    (cache / "pages" / "ab" / "abc.bundle").write_bytes(b"{}\n")
-    (cache / "pages" / "groups.json").write_text(json.dumps({"ward:E05000001": "abc", "ward:E05000002": "abd"}))
+    kept = cache / "pages" / prefetch.bundle_name("ward/E05000001")
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"{}\n")
+    (cache / "pages" / "groups.json").write_text(json.dumps({"ward/E05000001": "abc", "ward/E05000002": "abd"}))
     return cache, spare
 
 
 def test_the_spare_files_and_kept_groups_are_advised_and_missing_ones_skipped(tmp_path):
     cache, spare = _spare(tmp_path)
-    assert prefetch.prefetch(cache, spare, SPARE_MANIFEST) == 3  # two pages, one bundle; gone.html and abd are not there
+    assert prefetch.prefetch(cache, spare, SPARE_MANIFEST) == 3  # two pages, one bundle; gone.html and E05000002's bundle are not there
 
 
 def test_nothing_is_advised_without_a_manifest_or_a_folder(tmp_path):
@@ -63,7 +64,7 @@ def test_the_prefetch_runs_as_its_own_process_and_is_stopped(tmp_path):
 
 
 def test_the_bundles_advised_are_where_the_page_cache_keeps_them(tmp_path):
-    from reportcard.page_cache import PageCache
+    from reportcard.page_cache import Bundle, PageCache
 
-    key = "ab" + "0" * 62
-    assert tmp_path / prefetch.bundle_name(key) == PageCache(tmp_path)._path(key)
+    PageCache(tmp_path).put("ab" + "0" * 62, "ward/E05000001", Bundle({"index.html": "<p>card</p>"}))
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")] == [prefetch.bundle_name("ward/E05000001")]
