@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import frictionless
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import PUBLIC_URL
@@ -492,7 +493,26 @@ def test_the_loaded_data_gives_the_same_snapshot_as_its_files():
     assert (from_files.indicators, from_files.targets) == (loaded.indicators, loaded.targets)
     order = ["indicator_id", "area_code", "breakdown", "period"]
     pd.testing.assert_frame_equal(from_files.observations.sort_values(order).reset_index(drop=True),
-                                  loaded.observations.sort_values(order).reset_index(drop=True), check_dtype=False)
+                                  loaded.observations.sort_values(order).reset_index(drop=True))
+
+
+def test_a_blank_breakdown_beside_an_all_row_is_one_figure_in_the_loaded_snapshot_as_in_the_files(tmp_path):
+    """A blank breakdown reads as "all": beside an "all" row of the same figure the two are one, the later kept."""
+    from reportcard.dataset import Dataset
+    from reportcard.schema_check import CheckedTable
+
+    def categories(values):
+        return pd.Series(pd.Categorical(values))
+
+    rows = {"indicator_id": categories(["I1", "I1", "I1"]), "area_code": categories(["W1", "W1", "W2"]),
+            "breakdown": categories(["all", None, None]), "period": categories(["2024", "2024", "2024"]), "value": [1.0, 2.0, 3.0]}
+    observations = pd.DataFrame(rows)
+    dataset = Dataset(tmp_path)
+    dataset.tables[("indicators", "observations")] = CheckedTable("observations", observations, np.arange(2, 5), np.zeros(3, bool),
+                                                                  list(rows))
+    loaded = dataset_snapshot(dataset).observations
+    assert loaded[KEY].to_numpy().tolist() == [["I1", "W1", "all", "2024"], ["I1", "W2", "all", "2024"]]
+    assert loaded["value"].tolist() == [2.0, 3.0]
 
 
 def _tree_feed(title, feed_id, base, self_href, page_href, author, entries) -> str:
