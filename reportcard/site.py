@@ -351,13 +351,14 @@ class Group:
 
 
 def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT,
-                ward_parts: FigureParts | None = None, area_parts: FigureParts | None = None) -> Iterator[Group]:
+                ward_parts: FigureParts | None = None, area_parts: FigureParts | None = None, views: Views | None = None) -> Iterator[Group]:
     """Everything the site publishes, in a fixed order so two builds of the same data are identical.
 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
     With `ward_parts` (`area_parts`), a ward card (area page) made again keeps the parts of its last version that did not change.
+    `views` may come with the target views worked out already.
     """
-    views = Views(model)
+    views = views or Views(model)
     scorecard = views.scorecard()  # worked out before the groups are shared between processes, so each has the target views
     councils = views.focus_councils()
     themes = _indicators_by_theme(model)

@@ -24,6 +24,16 @@ def test_stage_seconds_of_a_child_are_counted_here():
     assert stages.seconds["pages"] == pytest.approx(3.0)
 
 
+def test_what_the_shares_were_forked_with_is_left_out_of_garbage_collection_until_they_finish():
+    import gc
+
+    frozen = fork_shares(lambda share, count: gc.get_freeze_count(), 2)
+    assert all(count > 0 for count in frozen) and gc.get_freeze_count() == 0
+    with pytest.raises(ValueError):
+        fork_shares(lambda share, count: (_ for _ in ()).throw(ValueError("bad")), 2)
+    assert gc.get_freeze_count() == 0
+
+
 def test_an_error_in_a_child_is_raised_with_its_traceback():
     def work(share, count):
         if share == 1:

@@ -276,6 +276,6 @@ def test_model_of_fixture_has_wards_and_targets(tmp_path):
 def test_each_series_has_the_rows_pandas_groups_for_it_in_file_order(demo, tmp_path):
     model = _model(ROOT / "data" if demo else assemble(tmp_path / "data"))
     grouped = model.observations.groupby(["indicator_id", "area_code", "breakdown"], observed=True, sort=False).indices
-    index = model._series_index
-    assert index.keys() == grouped.keys()
-    assert all(np.array_equal(index[key], rows) for key, rows in grouped.items())
+    assert model._series_index[1].keys() == grouped.keys()
+    assert all(np.array_equal(model._series_rows(*key), rows) for key, rows in grouped.items())
+    assert model._series_rows("no such indicator", "E05015239", "all") is None
