@@ -193,6 +193,7 @@ class InputPrints:
     sums: RowSums | None = None
     _peer_sums: dict[tuple[str, str], int] = field(default_factory=dict)
     _line_rests: dict[tuple, str] = field(default_factory=dict)
+    _ward_shells: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.sums is None:
@@ -244,9 +245,13 @@ class InputPrints:
                     self._peers.get(ward.parent_code or "", []))
 
     def ward_shell(self, ward: Area) -> str:
-        """A ward card but for its figures (`ward_parts`): the statuses of the targets covering it, and its commentary."""
-        return _sha(self.site, "ward", ward.code, self._targets_of({ward.code} | {a.code for a in self.model.ancestors(ward)}),
-                    self._commentary(ward.code))
+        """A ward card but for its figures (`ward_parts`): the statuses of the targets covering it, and its commentary.
+        Asked twice for a card made again (its key, then its shell's), so kept."""
+        shell = self._ward_shells.get(ward.code)
+        if shell is None:
+            targets = self._targets_of({ward.code} | {a.code for a in self.model.ancestors(ward)})
+            shell = self._ward_shells[ward.code] = _sha(self.site, "ward", ward.code, targets, self._commentary(ward.code))
+        return shell
 
     def has_rows(self, indicator_id: str, area_code: str) -> bool:
         """Whether the area has any figure of the indicator (most wards have none of the council-only ones)."""
