@@ -145,7 +145,7 @@ class ReportCardGenerator(Generator):
         groups = chain([Group(None, lambda: pages)], changelog_groups(releases, places),
                        site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts, area_parts, views), [Group(None, data_page)])
         written = pages_writer.write(groups)
-        # Old versions of changed groups are removed while the rest is made (unlinking thousands of bundles takes a second).
+        # The bundles of groups gone since the last build are removed while the rest is made.
         sweeping = ThreadPoolExecutor(1)
         swept = sweeping.submit(written.pages.sweep)
         with timed("changes"):  # the ward feeds are shared between processes: the others start now, this one's share waits
