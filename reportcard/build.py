@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,14 +74,16 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
 def _build(data: Path, output: Path, cache: Path, engine: Engine, settings_file: Path | None, settings: dict | None,
            archive: Path | None) -> BuildResult:
     global current
-    with stages.timed("validate"):  # reading the files is timed inside, as "load"
-        report, dataset = validate_folder(data, engine=engine, cache=cache / "verdicts")
+    with ThreadPoolExecutor(1) as surveying:  # what the spare and live sites hold is read while the data is validated
+        surveyed = surveying.submit(_survey, cache, output)
+        with stages.timed("validate"):  # reading the files is timed inside, as "load"
+            report, dataset = validate_folder(data, engine=engine, cache=cache / "verdicts")
+        spare, live = surveyed.result()
     if not report.valid:
         raise BuildRefused(report)
     output.parent.mkdir(parents=True, exist_ok=True)
     trash = output.parent / f".{output.name}-replaced"
-    staging, existing = _staging(output, cache, trash)
-    live = site_files.load_manifest(cache, output)
+    staging, existing = _staging(output, cache, trash, spare)
     site_files.current = files = site_files.SiteFiles(staging, output, live, existing, trash)
     try:
         current = (report, dataset)
@@ -125,11 +128,16 @@ def spare_of(output: Path) -> Path:
     return output.parent / f".{output.name}-spare"
 
 
-def _staging(output: Path, cache: Path, trash: Path) -> tuple[Path, dict[str, list] | None]:
+def _survey(cache: Path, output: Path) -> tuple[site_files.SpareSurvey | None, dict[str, list]]:
+    """What is in the spare site, and the live site's manifest."""
+    return site_files.survey_spare(cache, spare_of(output)), site_files.load_manifest(cache, output)
+
+
+def _staging(output: Path, cache: Path, trash: Path, survey: site_files.SpareSurvey | None) -> tuple[Path, dict[str, list] | None]:
     """The folder to build in: the spare site with its manifest when it has one, else a new folder."""
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     spare = spare_of(output)
-    existing = site_files.reuse_spare(cache, spare, trash)
+    existing = site_files.reuse_spare(cache, spare, trash, survey)
     if existing is not None:
         staging.rmdir()
         spare.rename(staging)

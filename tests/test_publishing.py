@@ -26,7 +26,7 @@ from reportcard.build import build_site
 from reportcard.changes import KEY, Release, Snapshot, compare, dataset_snapshot, folder_reader, history, read_snapshot
 from reportcard.downloads import safe_cell
 from reportcard.feeds import FeedEntry, area_summaries, atom_feed, release_summary
-from reportcard.published import safe_csv
+from reportcard.published import published_csv, safe_csv
 from reportcard.site_checks import html_problems, link_problems, vnu_jar
 from reportcard.validate import validate_folder
 
@@ -138,6 +138,15 @@ def test_safe_csv_fast_path_never_skips_a_formula(rows):
     needs = any(safe_cell(cell) != cell for row in rows for cell in row)
     assert safe_csv(text) is not text or not needs
     assert list(csv.reader(io.StringIO(safe_csv(text)))) == [[safe_cell(cell) for cell in row] for row in rows]
+
+
+_CSV_PIECES = ["a", "1", ",", '"', "=", "+", "-", "@", "\t", "\r", "\n", "\ufeff", "é"]
+
+
+@given(st.lists(st.sampled_from(_CSV_PIECES), max_size=12).map(lambda pieces: "".join(pieces).encode()))
+def test_a_published_csv_is_the_safe_text_of_the_file_whichever_path_makes_it(raw):
+    """The bytes-only path (most files) gives what decoding, `safe_csv` and encoding give, BOMs and CRs included."""
+    assert published_csv(raw) == safe_csv(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig").read()).encode()
 
 
 def test_safe_csv_leaves_files_without_formulas_byte_for_byte():
@@ -288,17 +297,17 @@ def test_history_keeps_each_commit_snapshot_and_comparison_and_gives_the_same_re
     data = _repository(tmp_path)
     cache = tmp_path / "snapshots"
     history(data, cache=cache, snapshot=read_snapshot(folder_reader(data)))
-    assert len(list(cache.glob("*.parquet"))) == 1  # this commit's snapshot, kept for the next build
+    assert len(list(cache.glob("*.arrow"))) == 1  # this commit's snapshot, kept for the next build
     for figure in ("49.0", "49.5"):
         _commit_ward_figure(data, figure, f"Ward figure now {figure}")
         kept = history(data, cache=cache, snapshot=read_snapshot(folder_reader(data)))
         fresh = history(data)
         def told(releases):
-            return [(r.version, r.first, r.changed.to_dict("records")) for r in releases]
+            return [(r.version, r.first, r.changed.to_dict("records"), r.changed.dtypes.astype(str).to_dict()) for r in releases]
 
         assert told(kept) == told(fresh)
     assert [r.changed[["before", "after"]].values.tolist() for r in kept[:2]] == [[[49.0, 49.5]], [[48.2, 49.0]]]
-    assert len(list(cache.glob("*--*.parquet"))) == 2  # the two comparisons
+    assert len(list(cache.glob("*--*.arrow"))) == 2  # the two comparisons
 
 
 def test_a_commit_built_before_does_not_make_its_snapshot_again(tmp_path):
@@ -343,6 +352,22 @@ def test_a_commit_that_keeps_every_figure_in_place_compares_as_a_merge_does(tmp_
     merged = compare(before, Snapshot(before.indicators, before.targets, after.iloc[::-1]))  # not in order: merged
     assert in_place["changed"].equals(merged["changed"]) and len(in_place["changed"])
     assert set(in_place["changed"]["kind"]) == {"revised"}
+
+
+def test_versions_whose_key_categories_differ_compare_by_their_text(tmp_path):
+    """One version's snapshot comes from its files (categories sorted), the next from the loaded tables (categories in
+    the order met, and maybe new ones): the same figures in the same places are the same figures."""
+    before = read_snapshot(folder_reader(assemble(tmp_path / "data")))
+    reordered = before.observations.assign(**{c: before.observations[c].cat.reorder_categories(before.observations[c].cat.categories[::-1])
+                                              for c in KEY})
+    reordered["area_code"] = reordered["area_code"].cat.add_categories(["E05999999"])
+    same = compare(before, Snapshot(before.indicators, before.targets, reordered))
+    assert same["changed"].empty
+    moved = reordered.copy()
+    moved.loc[0, "area_code"] = "E05999999"  # one figure now for another ward: withdrawn there, new here
+    changes = compare(before, Snapshot(before.indicators, before.targets, moved))["changed"]
+    assert sorted(changes["kind"]) == ["new", "withdrawn"] and set(changes["area_code"]) == {"E05999999", before.observations.loc[0, "area_code"]}
+    assert changes["area_code"].dtype == before.observations["area_code"].astype(str).dtype  # text, not categories
 
 
 _changes = st.lists(st.tuples(st.sampled_from(["I1", "I2"]), st.sampled_from(["W1", "W2", "W3"]), st.sampled_from(["2020/21", "2021/22"]),
@@ -491,9 +516,12 @@ def test_the_loaded_data_gives_the_same_snapshot_as_its_files():
     report, dataset = validate_folder(ROOT / "data")
     from_files, loaded = read_snapshot(folder_reader(ROOT / "data")), dataset_snapshot(dataset)
     assert (from_files.indicators, from_files.targets) == (loaded.indicators, loaded.targets)
-    order = ["indicator_id", "area_code", "breakdown", "period"]
-    pd.testing.assert_frame_equal(from_files.observations.sort_values(order).reset_index(drop=True),
-                                  loaded.observations.sort_values(order).reset_index(drop=True))
+    assert all(isinstance(s.observations[c].dtype, pd.CategoricalDtype) for s in (from_files, loaded) for c in KEY)
+
+    def as_text(snapshot):  # categories come in a different order from the files and from the loaded tables
+        return snapshot.observations.astype(dict.fromkeys(KEY, str)).sort_values(KEY).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(as_text(from_files), as_text(loaded))
 
 
 def test_a_blank_breakdown_beside_an_all_row_is_one_figure_in_the_loaded_snapshot_as_in_the_files(tmp_path):

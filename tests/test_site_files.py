@@ -7,7 +7,7 @@ import pytest
 
 from reportcard import site_files
 from reportcard.parallel import fork_shares
-from reportcard.site_files import SPARE_MANIFEST, SiteFiles, link_or_copy, load_manifest, reuse_spare, save_manifest
+from reportcard.site_files import SPARE_MANIFEST, SiteFiles, link_or_copy, load_manifest, reuse_spare, save_manifest, survey_spare
 
 
 def _build(root, live, previous, files: dict[str, str]) -> SiteFiles:
@@ -117,6 +117,18 @@ def test_a_build_in_the_spare_keeps_what_is_right_and_replaces_the_rest(tmp_path
     assert site.recorded["changed.csv"][1:] == [changed_inode, 3, os.stat(spare / "changed.csv").st_mtime_ns]
     # What was removed was moved aside in one rename each, to be unlinked in the background.
     assert sorted(p.read_text() for p in trash.iterdir()) == ["gone", "hand", "theme"]
+
+
+def test_surveying_the_spare_changes_nothing_and_a_build_then_reuses_what_it_found(tmp_path):
+    """The survey runs while the data is validated, so a build refused then must find the spare as it was."""
+    made, spare = _spare_with(tmp_path, {"page.html": "p"})
+    (spare / "stray.css").write_text("theme")
+    survey = survey_spare(tmp_path / "cache", spare)
+    assert survey.files == made.recorded and survey.unlisted == [str(spare / "stray.css")]
+    assert (spare / "stray.css").exists() and load_manifest(tmp_path / "cache", spare, SPARE_MANIFEST) == made.recorded
+    assert reuse_spare(tmp_path / "cache", spare, tmp_path / "trash", survey) == made.recorded
+    assert not (spare / "stray.css").exists() and load_manifest(tmp_path / "cache", spare, SPARE_MANIFEST) == {}
+    assert survey_spare(tmp_path / "cache", tmp_path / "no-spare") is None
 
 
 def test_a_spare_file_shared_with_the_live_site_is_replaced_not_written_into(tmp_path):
