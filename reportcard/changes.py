@@ -137,7 +137,7 @@ def dataset_snapshot(dataset: Dataset) -> Snapshot:
     )
 
 
-def _texts(column: pd.Series) -> pd.api.extensions.ExtensionArray | pd.Series:
+def _texts(column: pd.Series) -> pd.Series:
     """A loaded column as the text its file had ("" for empty)."""
     return column.astype(object).fillna("").astype(str)
 
