@@ -8,7 +8,6 @@ files still right stay, the others are linked from the live site when unchanged 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ class CacheUse:
     search_reused: bool = False
     files_linked: int = 0  # unchanged files linked from the live site (`site_files`)
     files_written: int = 0
+    charts_ahead: int = 0  # of the charts rendered, those sent while the pages were made (`render.ChartWorkers.send`)
 
 
 @dataclass(kw_only=True)
@@ -87,9 +87,10 @@ def _build(data: Path, output: Path, cache: Path, engine: Engine, settings_file:
     site_files.current = files = site_files.SiteFiles(staging, output, live, existing, trash)
     try:
         current = (report, dataset)
-        _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
+        pelican_pages = _run_pelican(data.resolve(), staging, settings_file or ROOT / "pelicanconf.py", settings or {})
         files.remove_stale()
-        pages = sum(name.endswith(".html") for _, _, names in os.walk(staging) for name in names)  # a third of rglob's time
+        # Counted, not walked for: a walk of the 35,000 files of an England site took 0.3 s of every build.
+        pages = sum(name.endswith(".html") for name in files.recorded) + len(pelican_pages)
         if archive is not None:
             zip_site(staging, archive)
         spared = _swap(staging, output)
@@ -106,15 +107,27 @@ def _build(data: Path, output: Path, cache: Path, engine: Engine, settings_file:
     return BuildResult(report=report, pages=pages, **vars(outcome))
 
 
-def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> None:
-    from pelican import Pelican
+def _run_pelican(data: Path, output: Path, settings_file: Path, extra: dict) -> set[str]:
+    """Returns the HTML pages Pelican itself wrote (the Markdown content pages): the plugin's are in `site_files`."""
+    from pelican import Pelican, signals
     from pelican.settings import read_settings
 
     settings = read_settings(str(settings_file), override={
         "OUTPUT_PATH": str(output), "REPORTCARD_DATA": str(data), "DELETE_OUTPUT_DIRECTORY": False,
         "REPORTCARD_SETTINGS_FILE": str(settings_file), **extra,  # its code (a Jinja filter, say) is part of every page's key
     })
-    Pelican(settings).run()
+    written: set[str] = set()
+
+    def note(path: str, **_) -> None:
+        if path.endswith(".html"):
+            written.add(path)
+
+    signals.content_written.connect(note)
+    try:
+        Pelican(settings).run()
+    finally:
+        signals.content_written.disconnect(note)
+    return written
 
 
 def zip_site(site: Path, archive: Path) -> None:

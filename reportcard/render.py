@@ -15,9 +15,11 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,7 @@ POOL_THRESHOLD = 48
 class RenderStats:
     rendered: int = 0
     reused: int = 0
+    ahead: int = 0  # of those rendered, how many were sent while the pages were made (`ChartWorkers.send`)
 
 
 def spec_json(spec: dict) -> str:
@@ -90,6 +93,11 @@ def _warm_up() -> None:
 class ChartWorkers:
     """Spawned chart workers: one started at once with its runtime warmed up, more when many charts are wanted.
 
+    Charts can be sent ahead (`send`) while the pages are made, from this process or a page process forked from it:
+    they are rendered one at a time on the warmed-up worker, using what the page processes leave of the cores, so a
+    commit's dozen new charts are ready when the pages are (rendered after them, they took one worker 1.3 s at
+    England scale with the other core idle). `svgs` then asks for all the charts wanted and stops the sending.
+
     Close it (`close`, or use it as a context manager): the workers are separate processes.
     """
 
@@ -97,14 +105,52 @@ class ChartWorkers:
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
         self._pool.submit(_warm_up)  # starts the first worker; an error here shows again when a chart is rendered
+        self._inbox = multiprocessing.SimpleQueue()  # (key, spec JSON), from this process and forked ones
+        self.sent: dict[str, Future] = {}
+        self._waiting: queue.SimpleQueue = queue.SimpleQueue()
+        self._hurry = threading.Event()  # set once `svgs` is called: what is still waiting goes to every worker
+        self._threads = [threading.Thread(target=self._receive, daemon=True), threading.Thread(target=self._render_sent, daemon=True)]
+        for thread in self._threads:
+            thread.start()
 
-    def svgs(self, texts: list[str]) -> Iterator[str]:
-        """Sent now, in order as they come. A few charts go to the warmed-up worker as one task (a second worker would
-        spend longer starting than rendering them); many are shared out, starting the other workers."""
-        few = len(texts) < POOL_THRESHOLD or self.workers <= 1
-        return self._pool.map(svg_of, texts, chunksize=max(1, len(texts) if few else len(texts) // (self.workers * 8)))
+    def send(self, key: str, text: str) -> None:
+        """Render this chart soon (safe to call in a forked page process: it only writes to a pipe)."""
+        self._inbox.put((key, text))
+
+    def _receive(self) -> None:
+        """Reads the pipe as soon as something is in it, so a page process never waits for a chart to be rendered."""
+        for message in iter(self._inbox.get, None):
+            self._waiting.put(message)
+        self._waiting.put(None)
+
+    def _render_sent(self) -> None:
+        for key, text in iter(self._waiting.get, None):
+            if key in self.sent:
+                continue
+            future = self.sent[key] = self._pool.submit(svg_of, text)
+            if not self._hurry.is_set():  # one at a time, while the pages are being made
+                wait([future])
+
+    def _stop_sending(self) -> None:
+        if not self._hurry.is_set():
+            self._hurry.set()
+            self._inbox.put(None)
+            for thread in self._threads:
+                thread.join()
+            self._inbox.close()
+
+    def svgs(self, texts: dict[str, str]) -> Iterator[str]:
+        """The SVG of each chart (key -> spec JSON), in order as they come; those sent ahead are not rendered again.
+        A few charts go to the warmed-up worker as one task (a second worker would spend longer starting than
+        rendering them); many are shared out, starting the other workers."""
+        self._stop_sending()
+        sent, rest = {k: f for k, f in self.sent.items() if k in texts}, [t for k, t in texts.items() if k not in self.sent]
+        few = len(rest) < POOL_THRESHOLD or self.workers <= 1
+        fresh = self._pool.map(svg_of, rest, chunksize=max(1, len(rest) if few else len(rest) // (self.workers * 8)))
+        return (sent[key].result() if key in sent else next(fresh) for key in texts)
 
     def close(self) -> None:
+        self._stop_sending()
         self._pool.shutdown(cancel_futures=True)
 
     def __enter__(self) -> ChartWorkers:
@@ -118,7 +164,7 @@ def _svgs(texts: list[str], workers: int) -> list[str]:
     if workers <= 1 or len(texts) < POOL_THRESHOLD:
         return [svg_of(t) for t in texts]
     with ChartWorkers(workers) as started:
-        return started.svgs(texts)
+        return list(started.svgs(dict(enumerate(texts))))
 
 
 def chart_texts(chart: Chart) -> dict[str, str]:
@@ -141,7 +187,7 @@ def start_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cach
     """
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     pending = {key: specs[key] for key in dict.fromkeys(wanted.values()) if not (cache / key[:2] / f"{key}.svg").exists()}
-    sent = started.svgs(list(pending.values())) if started is not None and pending else None
+    sent = started.svgs(pending) if started is not None and pending else None
 
     def finish() -> RenderStats:
         svgs = sent if sent is not None else _svgs(list(pending.values()), workers)
@@ -149,6 +195,6 @@ def start_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cach
             write_file(cache / key[:2] / f"{key}.svg", numbered_ids(svg))
         for path, key in wanted.items():
             link_file(cache / key[:2] / f"{key}.svg", output / path, f"svg:{key}")
-        return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending))
+        return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending), ahead=len(started.sent.keys() & pending) if started else 0)
 
     return finish

@@ -378,6 +378,15 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     # its newest figures: at England scale it lists 7,000 wards, a second of rendering in every build.
     newest = hashlib.sha256(repr([(c["indicator"].id, c["period"]) for c in changes]).encode()).hexdigest()
     yield Group(("home", newest), home)
+    # The pages with charts first: a new chart is sent to the chart workers as soon as it is made (`ChartWorkers.send`),
+    # so what a commit changes is rendered while the ward cards are made, not after them.
+    charted = views.chart_councils(chart_councils_limit)
+    for indicator_id in sorted(model.indicators):
+        yield Group(("indicator", indicator_id), partial(indicator_page, model, views, model.indicators[indicator_id], charted))
+    yield Group(("list", "targets"), lambda: [Page("targets/index.html", "scorecard", {
+        "scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})])
+    for target_id in sorted(model.targets):
+        yield Group(("target", target_id), partial(target_page, model, views, target_id))
     # A council's wards one after another, in one process: a ward's placing reads every sibling's figures,
     # which then stay cached for the siblings' own cards.
     for ward in sorted((a for a in model.areas.values() if a.is_ward), key=lambda a: (a.parent_code or "", a.code)):
@@ -390,13 +399,6 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
         Page("areas/index.html", "areas", {"councils": model.councils, "others": [a for a in non_wards if not a.is_council], "focus": councils}),
         Page("indicators/index.html", "indicators", {"groups": themes}),
     ])
-    charted = views.chart_councils(chart_councils_limit)
-    for indicator_id in sorted(model.indicators):
-        yield Group(("indicator", indicator_id), partial(indicator_page, model, views, model.indicators[indicator_id], charted))
-    yield Group(("list", "targets"), lambda: [Page("targets/index.html", "scorecard", {
-        "scorecard": scorecard, "agreements": sorted(model.agreements.values(), key=lambda a: a.id)})])
-    for target_id in sorted(model.targets):
-        yield Group(("target", target_id), partial(target_page, model, views, target_id))
     partnerships = sorted(model.partnerships.values(), key=lambda p: p.name)
     yield Group(("list", "partnerships"), lambda: [Page("partnerships/index.html", "partnerships", {"partnerships": partnerships})])
     for partnership in partnerships:

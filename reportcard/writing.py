@@ -3,7 +3,8 @@ rendered and cached. No Pelican here: the plugin hands in a function that render
 
 Keyed groups (a ward, an indicator...) are shared between processes (`parallel.fork_shares`), a
 batch (a council's wards) to one process; the site-wide ones stay in this process. Each group is written as it is made and then forgotten, so no
-stage holds every page in memory. Charts are only keyed here; their SVGs are rendered afterwards.
+stage holds every page in memory. Charts are keyed here, and a chart not in the chart cache is sent to be rendered
+at once (`send_chart`); its SVG is written into the site afterwards.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class GroupWriter:
     stamps: dict[str, str]  # data-version tokens -> values
     render_page: Callable[[Page], str]
     renderer: str  # vl-convert's version, part of each chart's key
+    send_chart: Callable[[str, str], None] | None = None  # a new chart (key, spec JSON) to render while pages are made
 
     def write(self, groups: Iterable[Group]) -> Written:
         groups = list(groups)
@@ -82,14 +84,16 @@ class GroupWriter:
                 if group.parts is not None:
                     bundle.parts = group.parts.take()
                 for item in items:
-                    done.specs.update(self._add(item, bundle))
+                    for svg_key, spec in self._add(item, bundle).items():
+                        if not self._svg_cached(svg_key):
+                            self._to_render(done, svg_key, spec)
                 bundle.digests = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in bundle.texts.items()}
                 if key:
                     done.pages.put(key, name, bundle)
             else:
                 for path, svg_key in bundle.svgs.items():  # a kept group whose SVG left the chart cache: render it again
-                    if not (self.cache / "charts" / svg_key[:2] / f"{svg_key}.svg").exists():
-                        done.specs[svg_key] = bundle.text(Path(path).with_suffix(".vl.json").as_posix())
+                    if not self._svg_cached(svg_key):
+                        self._to_render(done, svg_key, bundle.text(Path(path).with_suffix(".vl.json").as_posix()))
             with timed("pages"):
                 for path, text in bundle.texts.items():
                     self._write(path, text, bundle.digests[path])
@@ -97,6 +101,15 @@ class GroupWriter:
             done.search.update(bundle.search)
             done.html += [p for p in bundle.texts if p.endswith(".html")]
         return done
+
+    def _svg_cached(self, key: str) -> bool:
+        return (self.cache / "charts" / key[:2] / f"{key}.svg").exists()
+
+    def _to_render(self, done: Written, key: str, spec: str) -> None:
+        """A chart not in the chart cache: listed to render, and sent to be rendered while the pages are made."""
+        done.specs[key] = spec
+        if self.send_chart is not None:
+            self.send_chart(key, spec)
 
     @cached_property
     def _stamps_key(self) -> str:

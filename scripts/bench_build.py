@@ -56,6 +56,7 @@ def run_build(data: Path, output: Path, cache: Path) -> dict:
     total = time.perf_counter() - start
     return {"seconds": round(total, 3), "stages": {k: round(v, 3) for k, v in sorted(stages.seconds.items())},
             "pages": result.pages, "charts_rendered": result.charts_rendered, "charts_reused": result.charts_reused,
+            "charts_ahead": result.charts_ahead,
             "groups_made": result.groups_made, "groups_reused": result.groups_reused, "search_index_reused": result.search_reused,
             "files_linked": result.files_linked, "files_written": result.files_written}
 

@@ -1,6 +1,7 @@
 """Chart SVGs: the workers started early render what vl-convert renders here, in order, and the cache is used."""
 
 from reportcard import render
+from reportcard.parallel import fork_shares
 from reportcard.render import ChartWorkers, keyed_spec, numbered_ids, start_svgs, svg_of
 
 
@@ -10,17 +11,17 @@ def bar_spec(n: int) -> dict:
 
 
 def test_started_workers_render_as_this_process_does_in_order():
-    texts = [keyed_spec(bar_spec(n), "v")[1] for n in range(1, 4)]
+    texts = dict(keyed_spec(bar_spec(n), "v") for n in range(1, 4))
     with ChartWorkers(2) as workers:
-        assert list(workers.svgs(texts)) == [svg_of(t) for t in texts]
+        assert list(workers.svgs(texts)) == [svg_of(t) for t in texts.values()]
 
 
 def test_many_charts_are_shared_out_and_come_back_in_order(monkeypatch):
     monkeypatch.setattr(render, "POOL_THRESHOLD", 4)
-    texts = [keyed_spec(bar_spec(n), "v")[1] for n in range(render.POOL_THRESHOLD + 2)]
+    texts = dict(keyed_spec(bar_spec(n), "v") for n in range(render.POOL_THRESHOLD + 2))
     with ChartWorkers(2) as workers:
         svgs = list(workers.svgs(texts))
-    assert [numbered_ids(s) for s in svgs[:3]] == [numbered_ids(svg_of(t)) for t in texts[:3]]
+    assert [numbered_ids(s) for s in svgs[:3]] == [numbered_ids(svg_of(t)) for t in list(texts.values())[:3]]
     assert len(set(svgs)) == len(texts)  # each its own chart
 
 
@@ -31,8 +32,22 @@ def test_charts_are_written_when_finished_and_rendered_once(tmp_path):
     with ChartWorkers(1) as workers:
         finish = start_svgs(wanted, specs, site, cache, started=workers)
         assert not site.exists()  # sent to the worker; nothing written yet
-        assert vars(finish()) == {"rendered": 2, "reused": 0}
+        assert vars(finish()) == {"rendered": 2, "reused": 0, "ahead": 0}
     assert (site / "indicators/I0/trend.svg").read_text() == numbered_ids(svg_of(next(iter(specs.values()))))
     again = start_svgs(wanted, specs, tmp_path / "site2", cache)()  # no workers: nothing left to render anyway
-    assert vars(again) == {"rendered": 0, "reused": 2}
+    assert vars(again) == {"rendered": 0, "reused": 2, "ahead": 0}
     assert (tmp_path / "site2/indicators/I1/trend.svg").read_bytes() == (site / "indicators/I1/trend.svg").read_bytes()
+
+
+def test_charts_sent_ahead_from_this_process_and_a_forked_one_are_used_not_rendered_again(tmp_path):
+    specs = dict(keyed_spec(bar_spec(n), "v") for n in (1, 2, 3))
+    first, second, _ = specs
+    wanted = {f"targets/T{i}/trajectory.svg": key for i, key in enumerate(specs)}
+    with ChartWorkers(1) as workers:
+        workers.send(first, specs[first])
+        fork_shares(lambda share, count: workers.send(second, specs[second]) if share == 1 else None, 2)
+        stats = start_svgs(wanted, specs, tmp_path / "site", tmp_path / "charts", started=workers)()
+        assert set(workers.sent) == {first, second}  # the third, not sent ahead, was rendered when start_svgs asked
+    assert vars(stats) == {"rendered": 3, "reused": 0, "ahead": 2}
+    for i, key in enumerate(specs):
+        assert (tmp_path / f"site/targets/T{i}/trajectory.svg").read_text() == numbered_ids(svg_of(specs[key]))

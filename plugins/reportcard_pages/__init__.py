@@ -139,7 +139,7 @@ class ReportCardGenerator(Generator):
         ]
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
-        pages_writer = self._writer(model, sums, shared, output)
+        pages_writer = self._writer(model, sums, shared, output, chart_workers.send)
         ward_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
         area_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page, placings=False), "area")
         groups = chain([Group(None, lambda: pages)], changelog_groups(releases, places),
@@ -158,7 +158,7 @@ class ReportCardGenerator(Generator):
         with timed("search"):
             search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search", list(written.search))
         try:
-            with timed("charts"):  # rendered by the chart workers while this process writes its share of the ward feeds
+            with timed("charts"):  # the rest rendered by the chart workers while this process writes its share of the ward feeds
                 rendering = start_svgs(written.svgs, written.specs, output, cache / "charts", started=chart_workers)
             try:
                 with timed("changes"):  # and Pagefind indexes the pages
@@ -172,7 +172,8 @@ class ReportCardGenerator(Generator):
             search.cancel()
         swept.result()
         sweeping.shutdown()
-        build.outcome = build.CacheUse(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused)
+        build.outcome = build.CacheUse(charts.rendered, charts.reused, written.pages.misses, written.pages.hits, search.reused,
+                                       charts_ahead=charts.ahead)
 
     def page_context(self, model) -> dict:
         """What every page template is given besides its own context."""
@@ -198,14 +199,15 @@ class ReportCardGenerator(Generator):
         return CardTemplates(row=lambda line, area: macros.figure_row(line, area, placings and area.current),
                              figures=lambda themes, area: macros.figure_lines(themes, area, placings and area.current), card=render_page)
 
-    def _writer(self, model, sums: RowSums, shared: dict, output: Path) -> GroupWriter:
-        """Pages are rendered with the data version and check counts as tokens, filled in as each is written."""
+    def _writer(self, model, sums: RowSums, shared: dict, output: Path, send_chart: Callable[[str, str], None]) -> GroupWriter:
+        """Pages are rendered with the data version and check counts as tokens, filled in as each is written; a new
+        chart is sent to `send_chart` as soon as it is made."""
         settings, version = self.settings, self.context["data_version"]
         with timed("measures"):
             prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]), sums)
         render_page = self.page_renderer(dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"]))
         return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
-                           render_page, renderer_version())
+                           render_page, renderer_version(), send_chart)
 
     def _write_feeds(self, output: Path, model, releases, indicator_names, site: str) -> Callable[[], object]:
         """`site` is the digest of the code and settings (`site_digest`). The ward feeds are written in shares
