@@ -164,7 +164,7 @@ def _svgs(texts: list[str], workers: int) -> list[str]:
     if workers <= 1 or len(texts) < POOL_THRESHOLD:
         return [svg_of(t) for t in texts]
     with ChartWorkers(workers) as started:
-        return list(started.svgs(dict(enumerate(texts))))
+        return list(started.svgs({str(i): text for i, text in enumerate(texts)}))
 
 
 def chart_texts(chart: Chart) -> dict[str, str]:
