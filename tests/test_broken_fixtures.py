@@ -4,9 +4,11 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from fixture_packages import BROKEN, assemble, broken_cases, expected
 
+from reportcard import schema_check
 from reportcard.cli import main
 from reportcard.validate import validate_folder
 
@@ -25,6 +27,18 @@ def test_broken_case_reports_exact_problem(tmp_path, case, engine):
     wanted = sorted((tuple(e[k] for k in KEYS) for e in expected(case)["errors"]), key=str)
     assert _found(report) == wanted
     assert all(p.message and p.hint for p in report.errors)
+
+
+@pytest.mark.parametrize("case", broken_cases())
+def test_columns_checked_in_threads_give_the_same_problems_in_order_and_tables(tmp_path, case, monkeypatch):
+    folder = assemble(tmp_path / "data", BROKEN / case)
+    report, dataset = validate_folder(folder, engine="vector")
+    monkeypatch.setattr(schema_check, "THREADED_ROWS", 0)  # every table threaded, however small
+    threaded, threaded_dataset = validate_folder(folder, engine="vector")
+    assert [p.as_dict() for p in threaded.problems] == [p.as_dict() for p in report.problems]
+    assert dataset.tables.keys() == threaded_dataset.tables.keys()
+    for name, table in dataset.tables.items():
+        pd.testing.assert_frame_equal(threaded_dataset.tables[name].frame, table.frame)
 
 
 @pytest.fixture(scope="module")
