@@ -174,6 +174,11 @@ def chart_texts(chart: Chart) -> dict[str, str]:
             base.with_suffix(".csv").as_posix(): csv_text(chart.columns, chart.csv_rows)}
 
 
+def cached_svg(cache: Path, key: str) -> Path:
+    """Where the chart cache keeps the SVG of the spec with this key."""
+    return cache / key[:2] / f"{key}.svg"
+
+
 def svg_path(chart_path: str) -> str:
     return Path(chart_path).with_suffix(".svg").as_posix()
 
@@ -186,15 +191,15 @@ def start_svgs(wanted: dict[str, str], specs: dict[str, str], output: Path, cach
     process does other work meanwhile); without, they are rendered when it is called, by `workers` new processes.
     """
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pending = {key: specs[key] for key in dict.fromkeys(wanted.values()) if not (cache / key[:2] / f"{key}.svg").exists()}
+    pending = {key: specs[key] for key in dict.fromkeys(wanted.values()) if not cached_svg(cache, key).exists()}
     sent = started.svgs(pending) if started is not None and pending else None
 
     def finish() -> RenderStats:
         svgs = sent if sent is not None else _svgs(list(pending.values()), workers)
         for key, svg in zip(pending, svgs, strict=True):
-            write_file(cache / key[:2] / f"{key}.svg", numbered_ids(svg))
+            write_file(cached_svg(cache, key), numbered_ids(svg))
         for path, key in wanted.items():
-            link_file(cache / key[:2] / f"{key}.svg", output / path, f"svg:{key}")
+            link_file(cached_svg(cache, key), output / path, f"svg:{key}")
         return RenderStats(rendered=len(pending), reused=len(wanted) - len(pending), ahead=len(started.sent.keys() & pending) if started else 0)
 
     return finish

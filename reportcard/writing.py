@@ -19,7 +19,7 @@ from pathlib import Path
 from .downloads import csv_text
 from .page_cache import TOKEN_START, Bundle, InputPrints, PageCache, group_name, stamp
 from .parallel import fork_shares
-from .render import chart_texts, keyed_spec, svg_path
+from .render import cached_svg, chart_texts, keyed_spec, svg_path
 from .search import indexed_print
 from .site import Download, Group, Page
 from .site_files import keep_file, write_file
@@ -103,7 +103,7 @@ class GroupWriter:
         return done
 
     def _svg_cached(self, key: str) -> bool:
-        return (self.cache / "charts" / key[:2] / f"{key}.svg").exists()
+        return cached_svg(self.cache / "charts", key).exists()
 
     def _to_render(self, done: Written, key: str, spec: str) -> None:
         """A chart not in the chart cache: listed to render, and sent to be rendered while the pages are made."""
