@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -214,9 +214,18 @@ class Placing:
     peers: int
 
 
+def ranked(peer_values: Iterable[float | None]) -> list[float]:
+    """The peers' values a placing reads, lowest first: sorted once for all the wards of a council, not once a ward."""
+    return sorted(v for v in peer_values if v is not None and not math.isnan(v))
+
+
 def placing(value: float | None, peer_values: list[float | None]) -> Placing | None:
     """Fifths by value, not a league table: ties share the mid-rank, so equal values share a fifth."""
-    values = sorted(v for v in peer_values if v is not None and not math.isnan(v))
+    return placing_among(value, ranked(peer_values))
+
+
+def placing_among(value: float | None, values: list[float]) -> Placing | None:
+    """`placing` among values already `ranked`."""
     if value is None or len(values) < 5:
         return None
     below = bisect_left(values, value)

@@ -409,6 +409,14 @@ class Model:
                                                                numbers("upper_ci"), texts("status"), texts("note"), strict=True)
         )
 
+    def periods_of(self, indicator_id: str) -> list[str]:
+        """The distinct periods an indicator has figures for (from the coded column: taking its rows copied every column)."""
+        positions = self._indicator_index.get(indicator_id)
+        if positions is None:
+            return []
+        codes, texts = self._figure_columns["period"]
+        return [texts[c] for c in np.unique(codes[positions]).tolist() if c >= 0]
+
     def indicator_rows(self, indicator_id: str) -> pd.DataFrame:
         positions = self._indicator_index.get(indicator_id)
         return self.observations.iloc[positions] if positions is not None else self.observations.iloc[0:0]

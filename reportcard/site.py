@@ -22,7 +22,7 @@ from .downloads import Lines
 from .model import ALL, Area, Indicator, Model, Organisation, Partnership
 from .plots import areas_chart, map_chart, trend_chart
 from .views import Views
-from .ward_parts import FIGURE_COLUMNS, FigureParts, figure_row
+from .ward_parts import FIGURE_COLUMNS, FigureParts, SectionPart, figure_row
 
 
 @dataclass
@@ -347,15 +347,26 @@ class Group:
     key: tuple[str, str] | None
     make: Callable[[], Iterable[Page | Download | Chart]]
     batch: str | None = None  # groups of one batch (a council's wards) share worked-out figures, so are made in one process
-    parts: FigureParts | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
+    parts: FigureParts | SectionPart | None = None  # parts kept from the group's last version: the writer hands them in and stores the new ones
+
+
+def ward_finder_key(context: dict) -> list:
+    """What the home page's ward finder shows (`SectionPart`): each council's code, name and type, and its wards'."""
+    return [((c.code, c.name, c.type_label) if c else None, [(w.code, w.name) for w in wards]) for c, wards in context["councils"]]
+
+
+def _as_is(page: Page) -> Page:
+    return page
 
 
 def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT,
-                ward_parts: FigureParts | None = None, area_parts: FigureParts | None = None, views: Views | None = None) -> Iterator[Group]:
+                ward_parts: FigureParts | None = None, area_parts: FigureParts | None = None, views: Views | None = None,
+                home_parts: SectionPart | None = None) -> Iterator[Group]:
     """Everything the site publishes, in a fixed order so two builds of the same data are identical.
 
     Nothing is worked out until a group's `make` is called, so a cached group costs no domain work.
     With `ward_parts` (`area_parts`), a ward card (area page) made again keeps the parts of its last version that did not change.
+    With `home_parts`, the home page made again keeps its ward finder while the wards are the same (`ward_finder_key`).
     `views` may come with the target views worked out already.
     """
     views = views or Views(model)
@@ -366,18 +377,18 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     changes = views.what_changed()
 
     def home() -> Iterator[Page]:
-        yield Page("index.html", "home", {
+        yield (home_parts.page if home_parts else _as_is)(Page("index.html", "home", {
             "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
             "themes": model.themes,
             "scorecard": scorecard,
             "changes": changes,
             "indicators_by_theme": themes,
-        })
+        }))
 
     # Lists keyed like partnership pages (every target's status, and everything site-wide), the home page also by
     # its newest figures: at England scale it lists 7,000 wards, a second of rendering in every build.
     newest = hashlib.sha256(repr([(c["indicator"].id, c["period"]) for c in changes]).encode()).hexdigest()
-    yield Group(("home", newest), home)
+    yield Group(("home", newest), home, parts=home_parts)
     # The pages with charts first: a new chart is sent to the chart workers as soon as it is made (`ChartWorkers.send`),
     # so what a commit changes is rendered while the ward cards are made, not after them.
     charted = views.chart_councils(chart_councils_limit)

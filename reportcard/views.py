@@ -23,8 +23,9 @@ from .measures import (
     Verdict,
     compare,
     direction_of_travel,
-    placing,
+    placing_among,
     previous_comparable,
+    ranked,
     target_status,
 )
 from .model import LAA_THEMES, Area, Figure, Indicator, Model, Target
@@ -79,6 +80,7 @@ class Views:
     def __init__(self, model: Model):
         self.model = model
         self._peer_values: dict[tuple[str, str, str], dict[str, float | None]] = {}
+        self._ranked_peers: dict[tuple[str, str, str], list[float]] = {}
         self._benchmark_areas: dict[str, list[Area]] = {}
 
     # -- indicators on an area's page ---------------------------------------------------------
@@ -99,6 +101,13 @@ class Views:
                 values[ward.code] = figure.value if figure else None
             self._peer_values[key] = values
         return self._peer_values[key]
+
+    def ranked_peers(self, indicator_id: str, council: Area, period: str) -> list[float]:
+        """`peer_values` as a placing reads them (`measures.ranked`), for every ward of the council."""
+        key = (indicator_id, council.code, period)
+        if key not in self._ranked_peers:
+            self._ranked_peers[key] = ranked(self.peer_values(indicator_id, council, period).values())
+        return self._ranked_peers[key]
 
     def indicator_line(self, indicator: Indicator, area: Area) -> IndicatorLine | None:
         series = self.model.series(indicator.id, area.code)
@@ -123,8 +132,7 @@ class Views:
         )
         parent = self.model.parent(area)
         if area.is_ward and area.current and parent is not None and latest.value is not None:
-            peers = self.peer_values(indicator.id, parent, latest.period)
-            line.placing = placing(latest.value, list(peers.values()))
+            line.placing = placing_among(latest.value, self.ranked_peers(indicator.id, parent, latest.period))
             line.placing_of = parent.name
         return line
 
@@ -264,7 +272,7 @@ class Views:
         """The indicators with the most recent periods: what a returning visitor looks for first."""
         latest = []
         for indicator in self.model.indicators.values():
-            newest = self.model.newest_period(self.model.indicator_rows(indicator.id)["period"].unique())
+            newest = self.model.newest_period(self.model.periods_of(indicator.id))
             if newest:
                 latest.append({"indicator": indicator, "period": newest.label, "end": newest.end})
         return sorted(latest, key=lambda r: (r["end"], r["indicator"].id), reverse=True)[:limit]

@@ -19,6 +19,7 @@ ones with the new version (`take`); nothing here reads or writes files.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -210,3 +211,47 @@ class FigureParts:
         # Rows are in tables, which the search index does not read, unless they carry what it reads anywhere.
         self.indexed = None if searched else self._last_print
         return "".join(pieces)
+
+
+#: Where a kept section goes in its page (`SectionPart`), as `FIGURES` for a card's figures.
+SECTION = "<!-- reportcard: section -->"
+
+
+class SectionPart:
+    """One costly section of a page, kept from the page's last version while what it shows is unchanged.
+
+    The home page's ward finder lists every ward by council (7,380 at England scale: 0.4 s of rendering), and the page
+    around it shows every target's status, so a commit changing any target's figures made the whole list again. The
+    section is keyed by what it shows (`key_of` the page's context, hashed with the site digest), rendered apart
+    (`render_section`) and put into the page where the template leaves `section`.
+    """
+
+    def __init__(self, site: str, key_of: Callable[[dict], object], render_section: Callable[[dict], str], render_page: Callable[[Page], str]):
+        self._site, self._key_of, self._render_section, self._render_page = site, key_of, render_section, render_page
+        self._kept, self._page, self._made = "", "", {}
+
+    def begin(self, last: Bundle | None) -> None:
+        """The page's last version (None for a page not made before)."""
+        path = next((path for path in last.texts if path.endswith(".html")), None) if last is not None else None
+        self._kept, self._page = (last.parts.get("section", ""), last.text(path)) if path else ("", "")
+        self._made = {}
+
+    def take(self) -> dict[str, str]:
+        made, self._kept, self._page, self._made = self._made, "", "", {}
+        return made
+
+    def page(self, page: Page) -> Page:
+        """The page with its HTML: the section taken from the last version when its key is the same, else rendered."""
+        key = hashlib.sha256(f"{self._site}\0{self._key_of(page.context)!r}".encode()).hexdigest()
+        if self._kept.startswith(f"{key}\n"):
+            start, end = (int(n) for n in self._kept[len(key) + 1:].split(" "))
+            section = self._page[start:end]
+        else:
+            with timed("pages"):
+                section = str(self._render_section(page.context))
+        with timed("pages"):
+            around = self._render_page(dataclasses.replace(page, context={**page.context, "section": Markup(SECTION)}))
+        at = around.index(SECTION)
+        self._made["section"] = f"{key}\n{at} {at + len(section)}"
+        page.html = around[:at] + section + around[at + len(SECTION):]
+        return page

@@ -3,8 +3,21 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from reportcard.measures import Checkpoint, compare, direction_of_travel, expected_value, placing, previous_comparable, rounded, target_status
+from reportcard.measures import (
+    Checkpoint,
+    compare,
+    direction_of_travel,
+    expected_value,
+    placing,
+    placing_among,
+    previous_comparable,
+    ranked,
+    rounded,
+    target_status,
+)
 from reportcard.model import Figure
 from reportcard.periods import parse_period
 
@@ -212,3 +225,9 @@ def test_placing_needs_five_peers_and_a_value():
 )
 def test_rounding_is_half_away_from_zero(value, places, text):
     assert str(rounded(value, places)) == text
+
+
+@given(st.lists(st.one_of(st.none(), st.just(float("nan")), st.floats(-1e6, 1e6)), max_size=30), st.floats(-1e6, 1e6))
+def test_placing_among_ranked_peers_is_placing(peers, value):
+    """Views rank a council's peers once for all its wards: the placing must be the one made from the raw values."""
+    assert placing_among(value, ranked(peers)) == placing(value, peers)

@@ -279,3 +279,12 @@ def test_each_series_has_the_rows_pandas_groups_for_it_in_file_order(demo, tmp_p
     assert model._series_index[1].keys() == grouped.keys()
     assert all(np.array_equal(model._series_rows(*key), rows) for key, rows in grouped.items())
     assert model._series_rows("no such indicator", "E05015239", "all") is None
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_an_indicators_periods_are_those_of_its_rows(demo, tmp_path):
+    model = _model(ROOT / "data" if demo else assemble(tmp_path / "data"))
+    for indicator_id in model.indicators:
+        rows = model.indicator_rows(indicator_id)
+        assert sorted(model.periods_of(indicator_id)) == sorted({str(p) for p in rows["period"].dropna()})
+    assert model.periods_of("no such indicator") == []

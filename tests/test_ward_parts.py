@@ -14,10 +14,10 @@ from reportcard.downloads import csv_text
 from reportcard.model import build_model
 from reportcard.page_cache import Bundle, InputPrints, dataset_row_sums
 from reportcard.search import indexed_print
-from reportcard.site import area_page, ward_card
+from reportcard.site import Page, area_page, ward_card
 from reportcard.validate import validate_folder
 from reportcard.views import Views
-from reportcard.ward_parts import FIGURES, CardTemplates, FigureParts
+from reportcard.ward_parts import FIGURES, CardTemplates, FigureParts, SectionPart
 
 ROOT = Path(__file__).resolve().parents[1]
 WARD, SIBLING, TRAFFORD = "E05015239", "E05015240", "E08000009"
@@ -227,3 +227,34 @@ def test_an_area_line_reads_the_councils_it_is_compared_with(model):
     assert before != after
     assert InputPrints(with_comparator, "site", ROOT).area_line("NI116", trafford, benchmarks) == \
         InputPrints(_with_value(with_comparator, "NI72", comparator, 1.0), "site", ROOT).area_line("NI116", trafford, benchmarks)
+
+
+def test_a_kept_section_is_taken_from_the_last_page_until_what_it_shows_changes():
+    """The home page's ward finder (`SectionPart`): rendered once, then taken from the page's last version, whatever
+    else on the page changed, and rendered again once its key does; the page is always the one a full render makes."""
+    sections: list[str] = []
+
+    def render_section(context: dict) -> str:
+        sections.append(context["wards"])
+        return f"<ul>{context['wards']}</ul>"
+
+    def render_page(page: Page) -> str:
+        section = page.context["section"] if "section" in page.context else render_section(page.context)
+        return f"<main><p>{page.context['targets']}</p>{section}<p>{page.context['targets']}</p></main>"
+
+    def made(context: dict, last: Bundle | None) -> tuple[str, Bundle]:
+        parts = SectionPart("site", lambda c: c["wards"], render_section, render_page)
+        parts.begin(last)
+        html = parts.page(Page("index.html", "home", context)).html
+        return html, Bundle({"index.html": html.encode()}, parts=parts.take())
+
+    first, stored = made({"wards": "a b", "targets": "on track"}, None)
+    assert first == "<main><p>on track</p><ul>a b</ul><p>on track</p></main>" and sections == ["a b"]
+    again, stored = made({"wards": "a b", "targets": "off track, longer"}, stored)
+    assert again == "<main><p>off track, longer</p><ul>a b</ul><p>off track, longer</p></main>" and sections == ["a b"]
+    renamed, _ = made({"wards": "a c", "targets": "off track, longer"}, stored)
+    assert renamed == "<main><p>off track, longer</p><ul>a c</ul><p>off track, longer</p></main>" and sections == ["a b", "a c"]
+    other_site = SectionPart("other code", lambda c: c["wards"], render_section, render_page)
+    other_site.begin(stored)
+    other_site.page(Page("index.html", "home", {"wards": "a b", "targets": ""}))
+    assert sections == ["a b", "a c", "a b"]

@@ -27,12 +27,12 @@ from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import ChartWorkers, renderer_version, start_svgs
 from reportcard.search import SearchIndexing, index_key
-from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_groups, site_groups, ward_feed_url, ward_url
+from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_groups, site_groups, ward_feed_url, ward_finder_key, ward_url
 from reportcard.site_files import write_file
 from reportcard.stages import timed
 from reportcard.validate import validate_folder
 from reportcard.views import Views
-from reportcard.ward_parts import CardTemplates, FigureParts
+from reportcard.ward_parts import CardTemplates, FigureParts, SectionPart
 from reportcard.writing import GroupWriter
 
 #: What pages are made with: a change to any of these files changes every page group's key.
@@ -142,8 +142,12 @@ class ReportCardGenerator(Generator):
         pages_writer = self._writer(model, sums, shared, output, chart_workers.send)
         ward_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
         area_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page, placings=False), "area")
+        home_macros = self.get_template("macros").make_module(dict(shared, SITEURL=path_to_url(get_relative_path("index.html"))))
+        home_parts = SectionPart(pages_writer.prints.site, ward_finder_key, lambda context: home_macros.ward_finder(context["councils"]),
+                                 pages_writer.render_page)
         groups = chain([Group(None, lambda: pages)], changelog_groups(releases, places),
-                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts, area_parts, views), [Group(None, data_page)])
+                       site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), limit, ward_parts, area_parts, views, home_parts),
+                       [Group(None, data_page)])
         written = pages_writer.write(groups)
         # The bundles of groups gone since the last build are removed while the rest is made.
         sweeping = ThreadPoolExecutor(1)
