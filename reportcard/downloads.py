@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+import numpy as np
 import pandas as pd
 
 #: An unsigned number as spreadsheets read one (also used by `published.safe_csv`'s quick scan).
@@ -45,12 +46,11 @@ def csv_line(columns: list[tuple[str, str]], row: dict) -> str:
 def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame | Lines) -> str:
     """A header of column keys, then one line per row, every cell made safe.
 
-    A frame (an indicator's 30,000 figures) is made safe once per distinct value and written by
-    pandas, which quotes as the csv module does.
+    A frame (an indicator's 30,000 figures) is written column by column, each distinct value made
+    safe and quoted once (`_frame_text`).
     """
     if isinstance(rows, pd.DataFrame):
-        safe = pd.DataFrame({key: rows[key].map({v: safe_cell(v) for v in rows[key].dropna().unique().tolist()}) for key, _ in columns})
-        return safe.to_csv(index=False, lineterminator="\n")
+        return _frame_text([key for key, _ in columns], rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([key for key, _ in columns])
@@ -59,3 +59,35 @@ def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame | L
     for row in rows:
         writer.writerow([safe_cell(row.get(key)) for key, _ in columns])
     return out.getvalue()
+
+
+#: What makes the csv module quote a cell (comma, quote, line breaks); any other cell is written as it is.
+_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _quoted(text: str) -> str:
+    """A cell as the csv module writes it among others (quoted only where `_QUOTED` finds something)."""
+    if not _QUOTED.search(text):
+        return text
+    _line.seek(0)
+    _line.truncate()
+    _line_writer.writerow([text])
+    return _line.getvalue()[:-1]
+
+
+def _frame_text(keys: list[str], frame: pd.DataFrame) -> str:
+    """A frame as `csv_text` writes rows, missing cells empty. Pandas' `to_csv`, with every cell made safe first by a
+    mapping per column, took 0.45 s an indicator at England scale (20 s of a cold build); joining the cells, each
+    distinct value made safe and quoted once, is a tenth of that."""
+    if len(keys) < 2:  # the csv module writes a row of one empty cell as a quoted empty string: it writes these
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(keys)
+        writer.writerows([["" if pd.isna(value) else safe_cell(value)] for value in frame[keys[0]].tolist()] if keys else [])
+        return out.getvalue()
+    columns = []
+    for key in keys:
+        codes, distinct = pd.factorize(frame[key])  # a missing cell's code is -1: the last cell, empty
+        cells = np.array([_quoted(safe_cell(value)) for value in distinct.tolist()] + [""], dtype=object)
+        columns.append(cells[codes].tolist())
+    return "".join([",".join(map(_quoted, keys)), "\n", *(",".join(row) + "\n" for row in zip(*columns, strict=True))])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import formatting as fmt
@@ -179,11 +180,20 @@ def indicator_figures(model: Model, indicator: Indicator) -> pd.DataFrame:
         return rows[name].reset_index(drop=True) if name in rows else pd.Series([None] * len(rows), dtype=object)
 
     codes, periods, breakdowns = (column(name).astype(str) for name in ("area_code", "period", "breakdown"))
-    ends = {p: model.period(p) for p in periods.unique()}
+    areas = model.areas
+
+    def by_distinct(texts: pd.Series, value_of: Callable[[str], object]) -> np.ndarray:
+        """`value_of` each cell, worked out once per distinct text (`Series.map` on Arrow text took 0.14 s an indicator)."""
+        found, distinct = pd.factorize(texts)
+        return np.array([value_of(text) for text in distinct.tolist()], dtype=object)[found]
+
+    def end(text: str) -> int:
+        period = model.period(text)
+        return period.end.toordinal() if period else 0
 
     figures = pd.DataFrame({
         "area_code": codes,
-        "area": codes.map({c: a.name for c, a in model.areas.items()}).fillna(codes),
+        "area": pd.Series(by_distinct(codes, lambda c: areas[c].name if c in areas else c), dtype=codes.dtype),
         "breakdown": breakdowns,
         "period": periods,
         "value": column("value").astype(float),
@@ -191,9 +201,9 @@ def indicator_figures(model: Model, indicator: Indicator) -> pd.DataFrame:
         "upper": column("upper_ci").astype(float),
         "status": column("status").astype(object).fillna(""),
         "note": column("note").astype(object).fillna(""),
-        "is_ward": codes.map({c: a.is_ward for c, a in model.areas.items()}).fillna(False).astype(bool),
+        "is_ward": by_distinct(codes, lambda c: c in areas and areas[c].is_ward).astype(bool),
         "_other": breakdowns != ALL,
-        "_end": periods.map({p: period.end.toordinal() if period else 0 for p, period in ends.items()}),
+        "_end": by_distinct(periods, end).astype(np.int64),
     })
     figures = figures.sort_values(["area", "area_code", "_other", "breakdown", "_end", "period"], kind="stable")
     return figures.drop(columns=["_other", "_end"]).reset_index(drop=True)
