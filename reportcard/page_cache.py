@@ -383,7 +383,7 @@ class PageCache:
         """A group the last build stored under another key is not read: its file holds that key's version."""
         self.keys[group] = key
         last = self.last_keys.get(group)
-        bundle = self._read(group, key) if last is None or last == key else None
+        bundle = self._read(group, key, parts=False) if last is None or last == key else None
         if bundle is None:
             self.misses += 1
         else:
@@ -395,21 +395,24 @@ class PageCache:
         key = self.last_keys.get(group)
         return self._read(group, key) if key else None
 
-    def _read(self, group: str, key: str) -> Bundle | None:
+    def _read(self, group: str, key: str, parts: bool = True) -> Bundle | None:
+        """Without `parts` for a group kept as it is (a ward card's fifty parts are read only to make it again)."""
         try:
             with open(self._path(group), "rb") as file:
                 stored = file.read()
             line = stored.index(b"\n")
-            header, at, texts, parts = json.loads(stored[:line]), line + 1, {}, {}
+            header, at, texts, kept = json.loads(stored[:line]), line + 1, {}, {}
             if header["key"] != key:
                 return None
             for name, length in header["sizes"]:
                 texts[name], at = stored[at:at + length], at + length
             for name, length in header["part_sizes"]:
-                parts[name], at = stored[at:at + length].decode("utf-8"), at + length
-            if stored[at:] != key.encode():
+                if parts:
+                    kept[name] = stored[at:at + length].decode("utf-8")
+                at += length
+            if len(stored) - at != len(key) or not stored.endswith(key.encode()):
                 raise ValueError("cut short or half rewritten")
-            return Bundle(texts, header["svgs"], header["search"], parts, header["digests"])
+            return Bundle(texts, header["svgs"], header["search"], kept, header["digests"])
         except (OSError, ValueError, KeyError, TypeError):  # missing, damaged, or from an older layout
             return None
 
