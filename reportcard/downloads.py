@@ -35,12 +35,17 @@ _line = io.StringIO()
 _line_writer = csv.writer(_line, lineterminator="\n")
 
 
-def csv_line(columns: list[tuple[str, str]], row: dict) -> str:
-    """One row as `csv_text` writes it (a writer made once: a ward card asks for fifty lines)."""
+def _written(cells: list[str]) -> str:
+    """One line as the csv module writes it (a writer made once: a ward card asks for fifty lines)."""
     _line.seek(0)
     _line.truncate()
-    _line_writer.writerow([safe_cell(row.get(key)) for key, _ in columns])
+    _line_writer.writerow(cells)
     return _line.getvalue()
+
+
+def csv_line(columns: list[tuple[str, str]], row: dict) -> str:
+    """One row as `csv_text` writes it."""
+    return _written([safe_cell(row.get(key)) for key, _ in columns])
 
 
 def csv_text(columns: list[tuple[str, str]], rows: list[dict] | pd.DataFrame | Lines) -> str:
@@ -67,27 +72,17 @@ _QUOTED = re.compile(r'[,"\r\n]')
 
 def _quoted(text: str) -> str:
     """A cell as the csv module writes it among others (quoted only where `_QUOTED` finds something)."""
-    if not _QUOTED.search(text):
-        return text
-    _line.seek(0)
-    _line.truncate()
-    _line_writer.writerow([text])
-    return _line.getvalue()[:-1]
+    return _written([text])[:-1] if _QUOTED.search(text) else text
 
 
 def _frame_text(keys: list[str], frame: pd.DataFrame) -> str:
     """A frame as `csv_text` writes rows, missing cells empty. Pandas' `to_csv`, with every cell made safe first by a
     mapping per column, took 0.5 s an indicator at England scale (about 20 CPU-seconds of a cold build); joining the
     cells, each distinct value made safe and quoted once, takes 0.1 s."""
-    if len(keys) < 2:  # the csv module writes a row of one empty cell as a quoted empty string: it writes these
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows([["" if pd.isna(value) else safe_cell(value)] for value in frame[keys[0]].tolist()] if keys else [])
-        return out.getvalue()
+    empty = '""' if len(keys) == 1 else ""  # the csv module writes a line of one empty cell as a quoted empty string
     columns = []
     for key in keys:
         codes, distinct = pd.factorize(frame[key])  # a missing cell's code is -1: the last cell, empty
-        cells = np.array([_quoted(safe_cell(value)) for value in distinct.tolist()] + [""], dtype=object)
+        cells = np.array([_quoted(safe_cell(value)) or empty for value in distinct.tolist()] + [empty], dtype=object)
         columns.append(cells[codes].tolist())
     return "".join([",".join(map(_quoted, keys)), "\n", *(",".join(row) + "\n" for row in zip(*columns, strict=True))])

@@ -365,10 +365,6 @@ def ward_finder_key(context: dict) -> list:
     return [((c.code, c.name, c.type_label) if c else None, [(w.code, w.name) for w in wards]) for c, wards in context["councils"]]
 
 
-def _as_is(page: Page) -> Page:
-    return page
-
-
 def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = CHART_COUNCILS_LIMIT,
                 ward_parts: FigureParts | None = None, area_parts: FigureParts | None = None, views: Views | None = None,
                 home_parts: SectionPart | None = None) -> Iterator[Group]:
@@ -387,13 +383,14 @@ def site_groups(model: Model, commentary_dir: Path, chart_councils_limit: int = 
     changes = views.what_changed()
 
     def home() -> Iterator[Page]:
-        yield (home_parts.page if home_parts else _as_is)(Page("index.html", "home", {
+        page = Page("index.html", "home", {
             "councils": [(c, model.wards_of(c)) for c in councils] or [(None, model.current_wards)],
             "themes": model.themes,
             "scorecard": scorecard,
             "changes": changes,
             "indicators_by_theme": themes,
-        }))
+        })
+        yield home_parts.page(page) if home_parts else page
 
     # Lists keyed like partnership pages (every target's status, and everything site-wide), the home page also by
     # its newest figures: at England scale it lists 7,000 wards, a second of rendering in every build.

@@ -118,7 +118,7 @@ class FigureParts:
         """The card's last version (None for a card not made before); its parts are ignored if made from other code or names."""
         kept = last.parts if last is not None else {}
         self._kept = kept if kept.get("site") == self._prints.site else {}
-        path = next((path for path in last.texts if path.endswith(".html")), None) if self._kept else None
+        path = _page_path(last) if self._kept else None
         self._page = last.text(path) if path else ""
         self._last_print = last.search.get(path) if path else None
         self._made, self.indexed = {"site": self._prints.site}, None
@@ -213,6 +213,11 @@ class FigureParts:
         return "".join(pieces)
 
 
+def _page_path(last: Bundle | None) -> str | None:
+    """The page of a group's last version, whose parts point into it."""
+    return next((path for path in last.texts if path.endswith(".html")), None) if last is not None else None
+
+
 #: Where a kept section goes in its page (`SectionPart`), as `FIGURES` for a card's figures.
 SECTION = "<!-- reportcard: section -->"
 
@@ -232,7 +237,7 @@ class SectionPart:
 
     def begin(self, last: Bundle | None) -> None:
         """The page's last version (None for a page not made before)."""
-        path = next((path for path in last.texts if path.endswith(".html")), None) if last is not None else None
+        path = _page_path(last)
         self._kept, self._page = (last.parts.get("section", ""), last.text(path)) if path else ("", "")
         self._made = {}
 
