@@ -150,7 +150,15 @@ class ChartWorkers:
         return (sent[key].result() if key in sent else next(fresh) for key in texts)
 
     def close(self) -> None:
+        """The workers are stopped, not asked to exit: by now every chart asked for has been collected, and a worker's
+        runtime took 0.15 s to shut down (0.4 s while still warming up, which every warm build of the demo waited for)."""
         self._stop_sending()
+        stop = getattr(self._pool, "terminate_workers", None)  # Python 3.14; before it, each process is stopped
+        if stop is not None:
+            stop()
+        else:
+            for process in list((self._pool._processes or {}).values()):
+                process.terminate()
         self._pool.shutdown(cancel_futures=True)
 
     def __enter__(self) -> ChartWorkers:
