@@ -4,7 +4,7 @@ Making pages is pure Python over a model that takes seconds to build: a forked c
 already (copy-on-write), so nothing is rebuilt or sent across, only each share's small result comes
 back (pickled through a pipe). Fork, not spawn, is safe here because the children never touch
 vl-convert (whose runtime hangs in a forked child): they send their new charts down a pipe to this
-process, which has them rendered in spawn workers (`render.ChartWorkers.send`).
+process, which has them rendered in fresh worker processes (`render.ChartWorkers.send`).
 The threads that may be running at fork time compress the data zip, remove old page bundles or wait for
 charts sent ahead (holding the chart pipe's read lock); children never use the zip, the page cache's old
 bundles, the read end of that pipe or the locks those threads may hold (Python 3.12 warns about forking

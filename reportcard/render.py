@@ -1,28 +1,33 @@
 """Charts to files: SVG rendered by vl-convert, cached on disk by a hash of the spec, plus the spec and CSV.
 
 An unchanged chart is never rendered twice: the SVG is stored under the SHA-256 of the spec (and the
-vl-convert version) and copied from there. New charts are rendered in worker processes started with
-"spawn", because vl-convert's runtime hangs in a forked child.
+vl-convert version) and copied from there. New charts are rendered in worker processes started
+afresh (`chart_worker`: specs in, SVGs out), never forked, because vl-convert's runtime hangs in a
+forked child.
 
-Starting vl-convert's runtime takes a second, longer than rendering ten charts, and a commit that
-changes one indicator renders a dozen or so. So the build starts one worker before the pages are
-made (`ChartWorkers`), while a core is free, and the charts the pages ask for find it ready.
+Starting vl-convert's runtime takes a third of a second, longer than rendering ten charts, and a
+commit that changes one indicator renders a dozen or so. So the build starts one worker before the
+pages are made (`ChartWorkers`), and the charts the pages ask for find it ready.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import queue
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from .chart_worker import read_message, write_message
 from .charts import Chart
 from .downloads import csv_text
 from .site_files import link_file, write_file
@@ -59,7 +64,7 @@ def keyed_spec(spec: dict, version: str) -> tuple[str, str]:
 
 
 def svg_of(text: str) -> str:
-    """Render one spec. Top level so worker processes can import it."""
+    """Render one spec in this process (a few, with no workers started; the tests compare the workers' SVGs with it)."""
     import vl_convert
 
     return vl_convert.vegalite_to_svg(json.loads(text))
@@ -86,12 +91,50 @@ def numbered_ids(svg: str) -> str:
 _WARM_UP = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
-def _warm_up() -> None:
-    svg_of(spec_json(_WARM_UP))
+class _Worker:
+    """One chart worker process (`chart_worker`) and the thread that hands it charts from the shared queue, one at a time."""
+
+    def __init__(self, tasks: queue.SimpleQueue):
+        package_root = str(Path(__file__).resolve().parents[1])
+        paths = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen([sys.executable, "-m", "reportcard.chart_worker"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": paths})
+        self.thread = threading.Thread(target=self._serve, args=(tasks,), daemon=True)
+        self.thread.start()
+
+    def _serve(self, tasks: queue.SimpleQueue) -> None:
+        for future, text in iter(tasks.get, None):
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._render(text))
+            except BaseException as error:  # noqa: BLE001 (raised again where the chart is wanted)
+                future.set_exception(error)
+
+    def _render(self, text: str) -> str:
+        try:
+            write_message(self.process.stdin, "spec", text)
+            reply = read_message(self.process.stdout)
+        except (OSError, EOFError, ValueError):
+            reply = None
+        if reply is None:
+            raise RuntimeError(f"the chart worker stopped (exit status {self.process.poll()})")
+        word, body = reply
+        if word != "ok":
+            raise RuntimeError(f"vl-convert could not render a chart: {body}")
+        return body
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.thread.join()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 class ChartWorkers:
-    """Spawned chart workers: one started at once with its runtime warmed up, more when many charts are wanted.
+    """Chart worker processes: one started at once with its runtime warmed up, more when many charts are wanted.
 
     Charts can be sent ahead (`send`) while the pages are made, from this process or a page process forked from it:
     they are rendered one at a time on the warmed-up worker, using what the page processes leave of the cores, so a
@@ -103,8 +146,9 @@ class ChartWorkers:
 
     def __init__(self, workers: int | None = None):
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
-        self._pool.submit(_warm_up)  # starts the first worker; an error here shows again when a chart is rendered
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()  # (future, spec JSON), taken by whichever worker is free
+        self._started = [_Worker(self._tasks)]
+        self._submit(spec_json(_WARM_UP))  # starts its runtime; an error here shows again when a chart is rendered
         self._inbox = multiprocessing.SimpleQueue()  # (key, spec JSON), from this process and forked ones
         self.sent: dict[str, Future] = {}
         self._waiting: queue.SimpleQueue = queue.SimpleQueue()
@@ -112,6 +156,11 @@ class ChartWorkers:
         self._threads = [threading.Thread(target=self._receive, daemon=True), threading.Thread(target=self._render_sent, daemon=True)]
         for thread in self._threads:
             thread.start()
+
+    def _submit(self, text: str) -> Future:
+        future: Future = Future()
+        self._tasks.put((future, text))
+        return future
 
     def send(self, key: str, text: str) -> None:
         """Render this chart soon (safe to call in a forked page process: it only writes to a pipe)."""
@@ -127,7 +176,7 @@ class ChartWorkers:
         for key, text in iter(self._waiting.get, None):
             if key in self.sent:
                 continue
-            future = self.sent[key] = self._pool.submit(svg_of, text)
+            future = self.sent[key] = self._submit(text)
             if not self._hurry.is_set():  # one at a time, while the pages are being made
                 wait([future])
 
@@ -141,25 +190,26 @@ class ChartWorkers:
 
     def svgs(self, texts: dict[str, str]) -> Iterator[str]:
         """The SVG of each chart (key -> spec JSON), in order as they come; those sent ahead are not rendered again.
-        A few charts go to the warmed-up worker as one task (a second worker would spend longer starting than
-        rendering them); many are shared out, starting the other workers."""
+        A few charts are left to the warmed-up worker (a second one would spend longer starting than rendering
+        them); for many, the other workers are started too."""
         self._stop_sending()
-        sent, rest = {k: f for k, f in self.sent.items() if k in texts}, [t for k, t in texts.items() if k not in self.sent]
-        few = len(rest) < POOL_THRESHOLD or self.workers <= 1
-        fresh = self._pool.map(svg_of, rest, chunksize=max(1, len(rest) if few else len(rest) // (self.workers * 8)))
-        return (sent[key].result() if key in sent else next(fresh) for key in texts)
+        futures = {key: self.sent.get(key) or self._submit(text) for key, text in texts.items()}
+        if len(texts) - len(futures.keys() & self.sent.keys()) >= POOL_THRESHOLD:
+            self._started += [_Worker(self._tasks) for _ in range(self.workers - len(self._started))]
+        return (future.result() for future in futures.values())
 
     def close(self) -> None:
         """The workers are stopped, not asked to exit: by now every chart asked for has been collected, and a worker's
-        runtime took 0.15 s to shut down (0.4 s while still warming up, which every warm build of the demo waited for)."""
+        runtime took 0.15 s to shut down (0.4 s while still warming up, which every warm build of the demo waited for).
+        Charts still waiting are cancelled."""
         self._stop_sending()
-        stop = getattr(self._pool, "terminate_workers", None)  # Python 3.14; before it, each process is stopped
-        if stop is not None:
-            stop()
-        else:
-            for process in list((self._pool._processes or {}).values()):
-                process.terminate()
-        self._pool.shutdown(cancel_futures=True)
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._tasks.get_nowait()[0].cancel()
+        for _ in self._started:
+            self._tasks.put(None)
+        for worker in self._started:
+            worker.stop()
 
     def __enter__(self) -> ChartWorkers:
         return self

@@ -12,7 +12,7 @@ Floors, for the same work, so the results are ratios that hold on a noisy machin
                 same number of forked processes; each page's context is made first, untimed, so this is the cost
                 of templating and writing with no data work
   (b) vl-convert  the build's chart specs rendered to SVG by vl-convert alone, in the same number of
-                spawn workers, no cache and no project code
+                worker processes the build starts (which run nothing but vl-convert), no cache
 Each build is made in the site before the live one (the spare, `site_files`), as builds of successive commits are;
 an old site that cannot be reused is removed in the background, and the benchmark waits for that between builds,
 untimed. Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
 import resource
@@ -33,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,20 +108,16 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
     return max(seconds for seconds, _ in shares), sum(pages for _, pages in shares)
 
 
-def _svg(text: str) -> str:
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(json.loads(text))
-
-
 def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
+    """The build's chart specs rendered by vl-convert in `workers` fresh worker processes (`reportcard.chart_worker`,
+    as the build starts them, which run nothing but vl-convert), with no cache."""
+    from reportcard.render import ChartWorkers
+
     specs = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.vl.json"))]
     start = time.perf_counter()
-    if workers > 1 and len(specs) >= 48:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(pool.map(_svg, specs, chunksize=max(1, len(specs) // (workers * 8))))
-    else:
-        [_svg(s) for s in specs]
+    with ChartWorkers(workers) as rendering:
+        for _ in rendering.svgs({str(number): spec for number, spec in enumerate(specs)}):
+            pass
     return time.perf_counter() - start, len(specs)
 
 

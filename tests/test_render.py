@@ -1,6 +1,16 @@
 """Chart SVGs: the workers started early render what vl-convert renders here, in order, and the cache is used."""
 
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reportcard import render
+from reportcard.chart_worker import read_message, write_message
 from reportcard.parallel import fork_shares
 from reportcard.render import ChartWorkers, keyed_spec, numbered_ids, start_svgs, svg_of
 
@@ -51,3 +61,46 @@ def test_charts_sent_ahead_from_this_process_and_a_forked_one_are_used_not_rende
     assert vars(stats) == {"rendered": 3, "reused": 0, "ahead": 2}
     for i, key in enumerate(specs):
         assert (tmp_path / f"site/targets/T{i}/trajectory.svg").read_text() == numbered_ids(svg_of(specs[key]))
+
+
+def test_a_chart_vl_convert_cannot_render_fails_where_it_is_wanted_and_the_worker_goes_on():
+    broken, fine = keyed_spec({"mark": "no-such-mark", "data": {"values": []}}, "v"), keyed_spec(bar_spec(1), "v")
+    with ChartWorkers(1) as workers:
+        with pytest.raises(RuntimeError, match="vl-convert could not render a chart"):
+            list(workers.svgs(dict([broken, fine])))
+        assert list(workers.svgs(dict([fine]))) == [svg_of(fine[1])]
+
+
+def test_a_worker_that_stops_fails_the_charts_it_was_given():
+    with ChartWorkers(1) as workers:
+        list(workers.svgs(dict([keyed_spec(bar_spec(1), "v")])))  # started and warmed up
+        workers._started[0].process.kill()
+        with pytest.raises(RuntimeError, match="the chart worker stopped"):
+            list(workers.svgs(dict([keyed_spec(bar_spec(2), "v")])))
+
+
+def test_closing_cancels_charts_still_waiting():
+    with ChartWorkers(1) as workers:
+        waiting = [workers._submit(keyed_spec(bar_spec(n), "v")[1]) for n in range(1, 30)]
+    assert all(f.done() for f in waiting)
+    assert any(f.cancelled() for f in waiting)
+
+
+def test_the_worker_imports_only_vl_convert_and_the_standard_library():
+    probe = ("import sys, reportcard.chart_worker; heavy = {'pandas', 'altair', 'pelican', 'numpy', 'jinja2'} & sys.modules.keys(); "
+             "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(render.__file__).parents[1])
+
+
+@given(st.lists(st.tuples(st.sampled_from(["spec", "ok", "error"]), st.text()), max_size=5))
+def test_messages_come_back_as_they_were_sent(messages):
+    stream = io.BytesIO()
+    for word, text in messages:
+        write_message(stream, word, text)
+    stream.seek(0)
+    assert list(iter(lambda: read_message(stream), None)) == messages
+
+
+def test_a_message_cut_short_is_an_error():
+    with pytest.raises(EOFError):
+        read_message(io.BytesIO(b"ok 10\n<svg>"))
