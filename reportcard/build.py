@@ -17,6 +17,7 @@ from . import prefetch, site_files, stages
 from .dataset import Dataset
 from .problems import ValidationReport
 from .published import write_fixed_zip
+from .render import ChartWorkers
 from .validate import Engine, validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,8 @@ class BuildResult(CacheUse):
 
 #: The validated data of the build in progress, handed to the Pelican plugin (which cannot take arguments).
 current: tuple[ValidationReport, Dataset] | None = None
+#: Started by `build_site` before validation, so the first new chart finds vl-convert's runtime ready; the plugin uses them.
+chart_workers: ChartWorkers | None = None
 outcome = CacheUse()
 
 
@@ -59,16 +62,19 @@ def build_site(data: Path, output: Path, engine: Engine = "auto", settings_file:
 
     With `archive`, the finished site is also zipped there: it opens from the unzipped folder with no server.
     """
-    global outcome
+    global outcome, chart_workers
     outcome = CacheUse()
     stages.reset()
     cache = Path((settings or {}).get("REPORTCARD_CACHE") or ROOT / ".cache")
     output = output.resolve()
     prefetcher = prefetch.start(cache, spare_of(output), site_files.SPARE_MANIFEST)  # while the data is validated
+    chart_workers = ChartWorkers()
     try:
         return _build(data, output, cache, engine, settings_file, settings, archive)
     finally:
         prefetch.stop(prefetcher)
+        chart_workers.close()
+        chart_workers = None
 
 
 def _build(data: Path, output: Path, cache: Path, engine: Engine, settings_file: Path | None, settings: dict | None,

@@ -70,6 +70,9 @@ class ReportCardGenerator(Generator):
         )
 
     def generate_output(self, writer):
+        if build.chart_workers is not None:  # started by the build before validation
+            self._generate_output(build.chart_workers)
+            return
         with ChartWorkers() as chart_workers:  # started now, so a worker is ready when the pages ask for new charts
             self._generate_output(chart_workers)
 
