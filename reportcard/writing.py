@@ -20,7 +20,7 @@ from .downloads import csv_text
 from .page_cache import TOKEN_START, Bundle, InputPrints, PageCache, group_name, stamp
 from .parallel import fork_shares
 from .render import cached_svg, chart_texts, keyed_spec, svg_path
-from .search import indexed_print
+from .search import indexed_print, write_input
 from .site import Download, Group, Page
 from .site_files import keep_file, write_file
 from .stages import timed
@@ -54,6 +54,7 @@ class GroupWriter:
     render_page: Callable[[Page], str]
     renderer: str  # vl-convert's version, part of each chart's key
     send_chart: Callable[[str, str], None] | None = None  # a new chart (key, spec JSON) to render while pages are made
+    search_inputs: Path | None = None  # where each indexed page's Pagefind input is written, when no index is kept (`search`)
 
     def write(self, groups: Iterable[Group]) -> Written:
         groups = list(groups)
@@ -97,6 +98,10 @@ class GroupWriter:
             with timed("pages"):
                 for path, text in bundle.texts.items():
                     self._write(path, text, bundle.digests[path])
+            if self.search_inputs is not None:
+                with timed("search"):
+                    for path in bundle.search:
+                        write_input(self.search_inputs, path, bundle.text(path), self.stamps)
             done.svgs.update(bundle.svgs)
             done.search.update(bundle.search)
             done.html += [p for p in bundle.texts if p.endswith(".html")]

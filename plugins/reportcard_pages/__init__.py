@@ -26,7 +26,7 @@ from reportcard.parallel import fork_shares, start_shares
 from reportcard.provenance import data_version
 from reportcard.published import ZIP_NAME, publish_packages, write_zip
 from reportcard.render import ChartWorkers, renderer_version, start_svgs
-from reportcard.search import SearchIndexing, index_key
+from reportcard.search import SearchIndexing, index_key, input_folder
 from reportcard.site import CHART_COUNCILS_LIMIT, URLS, Group, Page, changelog_groups, site_groups, ward_feed_url, ward_finder_key, ward_url
 from reportcard.site_files import write_file
 from reportcard.stages import timed
@@ -142,7 +142,8 @@ class ReportCardGenerator(Generator):
         ]
         places = {i: p for i, (_, p) in indicator_names.items()}
         limit = settings.get("REPORTCARD_CHART_COUNCILS_LIMIT", CHART_COUNCILS_LIMIT)
-        pages_writer = self._writer(model, sums, shared, output, chart_workers.send)
+        cache = Path(settings["REPORTCARD_CACHE"])
+        pages_writer = self._writer(model, sums, shared, output, chart_workers.send, input_folder(cache / "search"))
         ward_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page))
         area_parts = FigureParts(pages_writer.prints, self.card_templates(shared, pages_writer.render_page, placings=False), "area")
         home_macros = self.get_template("macros").make_module(dict(shared, SITEURL=path_to_url(get_relative_path("index.html"))))
@@ -161,12 +162,12 @@ class ReportCardGenerator(Generator):
         if public_url:
             content_pages = [p.save_as for p in self.context.get("pages", [])]
             write_file(output / "sitemap.xml", sitemap_xml(public_url, written.html + content_pages, version.date))
-        cache = Path(settings["REPORTCARD_CACHE"])
+        with timed("charts"):  # the rest rendered by the chart workers while Pagefind's input is made and the ward feeds written
+            rendering = start_svgs(written.svgs, written.specs, output, cache / "charts", started=chart_workers)
         with timed("search"):
-            search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search", list(written.search))
+            search = SearchIndexing(output, index_key(written.search, pages_writer.stamps), cache / "search", list(written.search),
+                                    pages_writer.search_inputs)
         try:
-            with timed("charts"):  # the rest rendered by the chart workers while this process writes its share of the ward feeds
-                rendering = start_svgs(written.svgs, written.specs, output, cache / "charts", started=chart_workers)
             try:
                 with timed("changes"):  # and Pagefind indexes the pages
                     feeds_written()
@@ -206,15 +207,17 @@ class ReportCardGenerator(Generator):
         return CardTemplates(row=lambda line, area: macros.figure_row(line, area, placings and area.current),
                              figures=lambda themes, area: macros.figure_lines(themes, area, placings and area.current), card=render_page)
 
-    def _writer(self, model, sums: RowSums, shared: dict, output: Path, send_chart: Callable[[str, str], None]) -> GroupWriter:
+    def _writer(self, model, sums: RowSums, shared: dict, output: Path, send_chart: Callable[[str, str], None],
+                search_inputs: Path | None) -> GroupWriter:
         """Pages are rendered with the data version and check counts as tokens, filled in as each is written; a new
-        chart is sent to `send_chart` as soon as it is made."""
+        chart is sent to `send_chart` as soon as it is made, and each indexed page's Pagefind input written to
+        `search_inputs` (when no index is kept)."""
         settings, version = self.settings, self.context["data_version"]
         with timed("measures"):
             prints = InputPrints(model, site_digest(self.dataset, settings, CODE), Path(settings["REPORTCARD_COMMENTARY"]), sums)
         render_page = self.page_renderer(dict(shared, data_version=placeholder_version(version), checks=TOKENS["checks"]))
         return GroupWriter(output, Path(settings["REPORTCARD_CACHE"]), prints, stamp_values(version, self.context["checks"]),
-                           render_page, renderer_version(), send_chart)
+                           render_page, renderer_version(), send_chart, search_inputs)
 
     def _write_feeds(self, output: Path, model, releases, indicator_names, site: str) -> Callable[[], object]:
         """`site` is the digest of the code and settings (`site_digest`). The ward feeds are written in shares
