@@ -9,7 +9,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportcard.search import _COMMAND, _cut, _cut_ignored, _tags_with, indexed_print, search_input
+from reportcard.page_cache import stamp, stamp_values
+from reportcard.provenance import DataVersion
+from reportcard.search import _COMMAND, _cut, _cut_ignored, _tags_with, indexed_print, input_folder, search_input, write_input
+from reportcard.site_files import wait_for_removals
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,3 +101,23 @@ def test_the_built_index_is_the_one_pagefind_makes_from_the_whole_pages(tmp_path
     built, crawled = ({p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
                       for folder in (site / "pagefind", tmp_path / "crawled"))
     assert len(built) > 10 and built == crawled
+
+
+def test_the_input_is_written_with_the_pages_only_when_no_index_is_kept(tmp_path):
+    cache = tmp_path / "search"
+    folder = input_folder(cache)
+    assert folder == tmp_path / "search-input" and folder.is_dir()
+    (folder / "wards").mkdir()
+    (folder / "wards" / "left.html").write_text("by a build that stopped")
+    (cache / "some-key").mkdir(parents=True)  # an index is kept: the next build reads the pages only if it is out of date
+    assert input_folder(cache) is None
+    wait_for_removals()
+    assert not folder.exists()
+
+
+def test_an_input_written_from_a_page_as_rendered_is_the_input_of_the_page_as_published(tmp_path):
+    page = ("<html><body data-pagefind-body><h1>Data version @@reportcard:short@@</h1><table><tr><td>1</td></tr></table>"
+            "<footer>@@reportcard:id@@</footer></body></html>")
+    stamps = stamp_values(DataVersion("a" * 40, "aaaaaaa", "git commit", "2026-12-04"), "12 checks")
+    write_input(tmp_path, "wards/W1/index.html", page, stamps)
+    assert (tmp_path / "wards/W1/index.html").read_text() == search_input(stamp(page, stamps))
