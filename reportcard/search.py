@@ -241,8 +241,8 @@ class SearchIndexing:
         self.site, self.key, self.cache = site, key, cache
         self.process, self.inputs = None, inputs
         kept = cache / key
-        if kept.is_dir():
-            self._remove_inputs()  # 9,000 files at England scale: plain strings, not Path objects (a third of the time)
+        if kept.is_dir():  # 9,000 files at England scale: plain strings, not Path objects (a third of the time)
+            self._remove_inputs()
             root, index = os.fspath(kept), os.path.join(site, "pagefind")
             for folder, _, names in os.walk(root):
                 inside = folder[len(root):]
