@@ -63,13 +63,6 @@ def keyed_spec(spec: dict, version: str) -> tuple[str, str]:
     return spec_key(text, version), text
 
 
-def svg_of(text: str) -> str:
-    """Render one spec in this process (a few, with no workers started; the tests compare the workers' SVGs with it)."""
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(json.loads(text))
-
-
 _SVG_ID = re.compile(r"\b(gradient|clip|pattern|marker)_(\d+)\b")
 
 
@@ -219,8 +212,10 @@ class ChartWorkers:
 
 
 def _svgs(texts: list[str], workers: int) -> list[str]:
-    if workers <= 1 or len(texts) < POOL_THRESHOLD:
-        return [svg_of(t) for t in texts]
+    """In worker processes, even a few: vl-convert's runtime started in this process would be copied, hung, into every
+    process forked from it later (the page processes of the next build)."""
+    if not texts:
+        return []
     with ChartWorkers(workers) as started:
         return list(started.svgs({str(i): text for i, text in enumerate(texts)}))
 

@@ -1,6 +1,7 @@
 """Chart SVGs: the workers started early render what vl-convert renders here, in order, and the cache is used."""
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 from reportcard import render
 from reportcard.chart_worker import read_message, write_message
 from reportcard.parallel import fork_shares
-from reportcard.render import ChartWorkers, keyed_spec, numbered_ids, start_svgs, svg_of
+from reportcard.render import ChartWorkers, keyed_spec, numbered_ids, start_svgs
+
+
+def svg_of(text: str) -> str:
+    """What vl-convert renders in this process, to hold the workers' SVGs to."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(text))
 
 
 def bar_spec(n: int) -> dict:
