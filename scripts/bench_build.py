@@ -5,6 +5,8 @@ For each scale (the demo council, and England from scripts/build_england_data.py
   warm          the same data again, cache kept
   council indicator changed   a commit adding 0.1 to every value of one indicator without ward figures (its page, council pages)
   ward indicator changed      the next commit: +0.1 to every value of one ward-level indicator (every ward card shows it)
+  cold again    a cold build of a fresh copy of the data, after the commits: each commit is also given as a share of the
+                mean of the two colds of its repeat (`*_over_colds`), since this machine slows as a run goes on
 The data is built from a git repository made of it (one commit, then one per change), as a council keeps it: the
 change log and feeds then compare each commit with the one before, as they do on a council's build server.
 Floors, for the same work, so the results are ratios that hold on a noisy machine:
@@ -164,8 +166,8 @@ def change_one_indicator(folder: Path, ward_level: bool, steps: int = 1) -> str:
 
 def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
     changes = ("council_indicator_changed", "ward_indicator_changed")
-    results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "floor_jinja": [], "floor_vl_convert": [],
-                     "changed_indicator": {}}
+    results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "cold_again": [], "floor_jinja": [],
+                     "floor_vl_convert": [], "changed_indicator": {}}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             tmp = Path(tmp)
@@ -175,17 +177,24 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
             for change in changes:  # successive commits: the ward-level change is made on top of the council one
                 results["changed_indicator"][change] = change_one_indicator(repository, ward_level=change.startswith("ward"))
                 results[change].append(run_build(repository, tmp / "site", cache))
+            # The same cold build again, of a fresh copy: this machine slows as a run goes on, and the commits are
+            # compared with both colds (`*_over_colds`) as well as with the first.
+            results["cold_again"].append(run_build(committed_data(data, tmp / "data-again"), tmp / "site-again", tmp / "cache-again"))
             seconds, pages = jinja_floor(data, tmp / "jinja", cache)
             results["floor_jinja"].append(round(seconds, 3))
             results["floor_jinja_pages"] = pages
             seconds, charts = vl_convert_floor(tmp / "site", workers)
             results["floor_vl_convert"].append(round(seconds, 3))
             results["charts"] = charts
-    median = {k: statistics.median(r["seconds"] for r in results[k]) for k in ("cold", "warm", *changes)}
+    median = {k: statistics.median(r["seconds"] for r in results[k]) for k in ("cold", "warm", *changes, "cold_again")}
+    colds = [(first["seconds"] + again["seconds"]) / 2 for first, again in zip(results["cold"], results["cold_again"], strict=True)]
     floors = statistics.median(results["floor_jinja"]) + statistics.median(results["floor_vl_convert"])
     results["summary"] = {
         "cold_seconds": median["cold"], "warm_seconds": median["warm"],
         **{f"{c}_seconds": median[c] for c in changes}, **{f"{c}_over_cold": round(median[c] / median["cold"], 3) for c in changes},
+        "cold_again_seconds": median["cold_again"],
+        **{f"{c}_over_colds": round(statistics.median(r["seconds"] / cold for r, cold in zip(results[c], colds, strict=True)), 3)
+           for c in changes},
         "floor_seconds": round(floors, 3), "cold_over_floor": round(median["cold"] / floors, 2) if floors else None,
         "warm_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["warm"]) for k in results["warm"][0]["stages"]},
         "cold_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["cold"]) for k in results["cold"][0]["stages"]},
