@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .page_cache import stamp
 from .parallel import fork_shares
-from .site_files import create_file, discard, link_file, link_or_copy, retire_folder, write_file
+from .site_files import create_file, discard, link_file, link_or_copy, retire_folder
 
 EXCLUDED = ("table", "figure", "details")
 #: Cut as well: scripts are never text (the JSON-LD carries the data version); the footer is outside the indexed body.
@@ -206,8 +206,9 @@ def _pagefind_version() -> str:
 
 
 def _write_inputs(site: Path, pages: list[str], folder: Path) -> None:
+    """From the site's pages, already stamped."""
     for page in pages:
-        write_file(folder / page, search_input((site / page).read_text(encoding="utf-8")))
+        write_input(folder, page, (site / page).read_text(encoding="utf-8"), {})
 
 
 def input_folder(cache: Path) -> Path | None:

@@ -3,6 +3,7 @@
 import posixpath
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -70,10 +71,8 @@ class ReportCardGenerator(Generator):
         )
 
     def generate_output(self, writer):
-        if build.chart_workers is not None:  # started by the build before validation
-            self._generate_output(build.chart_workers)
-            return
-        with ChartWorkers() as chart_workers:  # started now, so a worker is ready when the pages ask for new charts
+        # The build's, started before validation; run by Pelican alone, started now, before the pages ask for charts.
+        with nullcontext(build.chart_workers) if build.chart_workers else ChartWorkers() as chart_workers:
             self._generate_output(chart_workers)
 
     def _generate_output(self, chart_workers: ChartWorkers):
