@@ -211,10 +211,11 @@ class InputPrints:
         return sorted(t for code in codes for t in self._targets_by_area.get(code, []))
 
     @cached_property
-    def _peers(self) -> dict[str, list[tuple[str, int]]]:
-        """Per council: its current wards' rows of ward-level indicators (a ward's placing is among them)."""
+    def _peers(self) -> dict[str, str]:
+        """Per council: a digest of its current wards' rows of ward-level indicators (a ward's placing is among them),
+        made once for all its wards' keys (each of 7,380 England wards' keys used to turn its council's list into text)."""
         parents = {w.parent_code for w in self.model.areas.values() if w.is_ward and w.parent_code in self.model.areas}
-        return {code: [(w.code, self.sums.area_ward_level.get(w.code, 0)) for w in self.model.wards_of(self.model.areas[code])]
+        return {code: _sha([(w.code, self.sums.area_ward_level.get(w.code, 0)) for w in self.model.wards_of(self.model.areas[code])])
                 for code in parents}
 
     def _commentary(self, code: str) -> bytes:
@@ -242,7 +243,7 @@ class InputPrints:
         """Its own rows; its councils' and country's rows of ward-level indicators; its peers' (for placings); targets; commentary."""
         ancestors = self.model.ancestors(ward)
         return _sha(self.ward_shell(ward), self.sums.area.get(ward.code, 0), [(a.code, self.sums.area_ward_level.get(a.code, 0)) for a in ancestors],
-                    self._peers.get(ward.parent_code or "", []))
+                    self._peers.get(ward.parent_code or "", ""))
 
     def ward_shell(self, ward: Area) -> str:
         """A ward card but for its figures (`ward_parts`): the statuses of the targets covering it, and its commentary.

@@ -104,10 +104,12 @@ class ReportCardGenerator(Generator):
                 return {"sums": dataset_row_sums(dataset)}  # the page keys' row sums
 
         def prepare(share: int, count: int) -> dict:
-            """The model, the change log (a new commit's is the slowest: a snapshot of it, compared with the last), the
-            packages published and the page keys' row sums, shared out: with two processes, about 1.5 s each at England scale."""
+            """The model, the change log (a new commit's is the slowest: a snapshot of it, compared with the last), the page
+            keys' row sums and the packages published, shared out. With two processes this one makes the model and the row
+            sums (nothing large is sent back) and the other the change log and the packages: in an England commit build
+            0.4-0.6 s against 0.5-1.1 s; this one took 0.7-1.2 s when it published the packages."""
             made = {}
-            for job in [make_model, make_releases, publish, row_sums][share::count]:
+            for job in [make_model, make_releases, row_sums, publish][share::count]:
                 made.update(job())
             return made
 
