@@ -14,15 +14,17 @@ with threads for that reason).
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from . import site_files, stages
 
 Result = TypeVar("Result")
+Item = TypeVar("Item")
 
 
 def workers() -> int:
@@ -112,3 +114,25 @@ def _fork(work: Callable[[int, int], Result], share: int, count: int) -> tuple[i
         status = 0 if outcome[0] == "ok" else 1
     finally:
         os._exit(status)
+
+
+class Turns:
+    """Hands out the units of a list of work to whichever process asks next, each unit once: a counter in shared memory,
+    made before the fork. A fixed split left one process idle while the other finished (0.4 s of an England
+    ward-level commit build): the units are not the same size (a council's wards, one indicator's page).
+
+    Only for processes forked from the one that made it (a fork-context counter); with one process, use the units in order.
+    """
+
+    def __init__(self) -> None:
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def take(self, units: Sequence[Sequence[Item]]) -> Iterator[Item]:
+        """The items of each unit this process is given, unit by unit, until none is left."""
+        while True:
+            with self._next.get_lock():
+                number = self._next.value
+                self._next.value = number + 1
+            if number >= len(units):
+                return
+            yield from units[number]

@@ -1,10 +1,11 @@
 """Writing the page groups into the site: from the page cache when their inputs are unchanged, else made,
 rendered and cached. No Pelican here: the plugin hands in a function that renders one page.
 
-Keyed groups (a ward, an indicator...) are shared between processes (`parallel.fork_shares`), a
-batch (a council's wards) to one process; the site-wide ones stay in this process. Each group is written as it is made and then forgotten, so no
-stage holds every page in memory. Charts are keyed here, and a chart not in the chart cache is sent to be rendered
-at once (`send_chart`); its SVG is written into the site afterwards.
+Keyed groups (a ward, an indicator...) are shared between processes (`parallel.fork_shares`), each unit (a batch,
+a council's wards, or one group) to whichever process is free next (`parallel.Turns`); the site-wide ones stay in
+this process. Each group is written as it is made and then forgotten, so no stage holds every page in memory. Charts
+are keyed here, and a chart not in the chart cache is sent to be rendered at once (`send_chart`); its SVG is written
+into the site afterwards.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 from .downloads import csv_text
 from .page_cache import TOKEN_START, Bundle, InputPrints, PageCache, group_name, stamp
-from .parallel import fork_shares
+from .parallel import Turns, fork_shares, workers
 from .render import cached_svg, chart_texts, keyed_spec, svg_path
 from .search import indexed_print, write_input
 from .site import Download, Group, Page
@@ -57,20 +59,23 @@ class GroupWriter:
     search_inputs: Path | None = None  # where each indexed page's Pagefind input is written, when no index is kept (`search`)
 
     def write(self, groups: Iterable[Group]) -> Written:
-        groups = list(groups)
+        first, units, last = work_units(list(groups))
         last_keys = PageCache.load_keys(self.cache / "pages")
+        count = workers()
+        turns = Turns() if count > 1 else None
 
         def write_share(share: int, count: int) -> Written:
-            return self._write_share([g for g, s in zip(groups, group_shares(groups, count), strict=True) if s == share], last_keys)
+            keyed = turns.take(units) if turns is not None else chain.from_iterable(units)
+            return self._write_share(chain(first, keyed, last) if share == 0 else keyed, last_keys)
 
-        shares = fork_shares(write_share)
+        shares = fork_shares(write_share, count)
         total = shares[0]
         for done in shares[1:]:
             total.add(done)
         total.html.sort()
         return total
 
-    def _write_share(self, groups: list[Group], last_keys: dict[str, str]) -> Written:
+    def _write_share(self, groups: Iterable[Group], last_keys: dict[str, str]) -> Written:
         done = Written(PageCache(self.cache / "pages", last_keys))
         for group in groups:
             key = self.prints.key(*group.key) if group.key else None
@@ -149,9 +154,22 @@ class GroupWriter:
         return {}
 
 
-def group_shares(groups: list[Group], count: int) -> list[int]:
-    """Which process makes each group: site-wide ones this one, keyed ones taking turns by batch (or one by one),
-    starting with the next process, since this one has the site-wide ones (the first keyed group, the home page,
-    took this process half a second longer than the other at England scale)."""
-    turns: dict[object, int] = {}
-    return [0 if group.key is None else turns.setdefault(group.batch or group.key, (len(turns) + 1) % count) for group in groups]
+def work_units(groups: list[Group]) -> tuple[list[Group], list[list[Group]], list[Group]]:
+    """The site-wide groups before the first keyed one, the keyed ones in units, and the other site-wide ones (this
+    process makes those last: the data page waits for the zip). A batch is one unit, in the place of its first group
+    (its groups share worked-out figures, so are made in one process); any other keyed group is a unit of its own."""
+    keyed = [i for i, group in enumerate(groups) if group.key is not None]
+    start = keyed[0] if keyed else len(groups)
+    units: list[list[Group]] = []
+    batches: dict[str, list[Group]] = {}
+    for group in groups[start:]:
+        if group.key is None:
+            continue
+        if group.batch is None:
+            units.append([group])
+        elif group.batch in batches:
+            batches[group.batch].append(group)
+        else:
+            batches[group.batch] = [group]
+            units.append(batches[group.batch])
+    return groups[:start], units, [g for g in groups[start:] if g.key is None]

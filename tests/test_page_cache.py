@@ -18,6 +18,7 @@ import pytest
 from reportcard.build import BuildResult, build_site, spare_of
 from reportcard.page_cache import TOKENS, Bundle, PageCache, PlaceholderVersion, placeholder_version, site_digest, stamp, stamp_values
 from reportcard.provenance import DataVersion
+from reportcard.site_files import wait_for_removals
 from reportcard.validate import validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,7 @@ def primed(tmp_path_factory):
     commentary = tmp / "commentary"
     commentary.mkdir()
     build_site(data, tmp / "first", settings={"REPORTCARD_CACHE": str(tmp / "cache"), "REPORTCARD_COMMENTARY": str(commentary)})
+    wait_for_removals()  # the cold build's Pagefind input is removed from the cache in the background; the cases copy the cache
     return tmp, data, commentary
 
 

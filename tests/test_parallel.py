@@ -54,17 +54,41 @@ def test_an_error_here_still_collects_the_children():
         fork_shares(work, 2)
 
 
-def test_a_batch_of_groups_is_made_in_one_process_and_batches_take_turns():
+def _groups():
     from reportcard.site import Group
-    from reportcard.writing import group_shares
 
     def make():
         return []
 
-    groups = [Group(None, make), Group(("ward", "W1"), make, "C1"), Group(("ward", "W2"), make, "C1"), Group(("ward", "W3"), make, "C2"),
-              Group(("area", "C1"), make), Group(("area", "C2"), make), Group(None, make)]
-    assert group_shares(groups, 2) == [0, 1, 1, 0, 1, 0, 0]  # keyed ones start in the other process: this one has the site-wide ones
-    assert group_shares(groups, 1) == [0] * 7
+    return [Group(None, make), Group(("ward", "W1"), make, "C1"), Group(("area", "C1"), make), Group(("ward", "W2"), make, "C1"),
+            Group(("ward", "W3"), make, "C2"), Group(None, make), Group(("area", "C2"), make), Group(None, make)]
+
+
+def test_work_units_keep_a_batch_together_and_site_wide_groups_in_place():
+    from reportcard.writing import work_units
+
+    groups = _groups()
+    first, units, last = work_units(groups)
+    assert first == groups[:1]  # before any keyed group: made first, in this process
+    assert units == [[groups[1], groups[3]], [groups[2]], [groups[4]], [groups[6]]]  # a batch where its first group was
+    assert last == [groups[5], groups[7]]  # the data page waits for the zip: made after the keyed groups
+    assert work_units([]) == ([], [], [])
+
+
+def test_turns_give_every_unit_to_exactly_one_process_and_a_batch_to_one():
+    from reportcard.parallel import Turns, fork_shares
+
+    units = [[f"{unit}-{item}" for item in range(unit % 3 + 1)] for unit in range(200)]
+    turns = Turns()
+
+    def share(number: int, count: int) -> list[str]:
+        return list(turns.take(units))
+
+    taken = fork_shares(share, 2)
+    assert sorted(taken[0] + taken[1]) == sorted(item for unit in units for item in unit)
+    for unit in units:
+        assert set(unit) <= set(taken[0]) or set(unit) <= set(taken[1])
+    assert list(Turns().take(units[:2])) == units[0] + units[1]  # one process alone takes them all, in order
 
 
 def test_write_file_makes_missing_folders_and_keeps_bytes(tmp_path):
