@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from frictionless import Resource
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reportcard.frictionless_check import validate_resources
 from reportcard.schema_check import check_foreign_keys, check_table
@@ -94,3 +96,17 @@ def test_valid_tables_stay_valid(target):
         assert _vector(path) == {(3, None, "encoding-error")}
         return
     assert _vector(path) == set()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from(["x", "y", "z"]), st.integers(0, 3)), max_size=30))
+def test_the_key_count_finds_every_repeated_or_empty_key(rows):
+    """The fast test of a primary key (`_surely_unique`) says "unique" only where pandas finds no repeat and no gap."""
+    import pandas as pd
+
+    from reportcard.schema_check import _surely_unique
+
+    frame = pd.DataFrame(rows, columns=["indicator", "area", "year"]).astype({"indicator": "category", "area": "category"})
+    key = ["indicator", "area"]
+    clean = not frame[key].isna().any().any() and not frame[key].duplicated().any()
+    assert _surely_unique(frame, key) == clean
+    assert not _surely_unique(frame, ["indicator", "year"])  # a column that is not categorical: left to pandas
