@@ -91,12 +91,15 @@ def _allocation_settings() -> Iterator[None]:
 
     A build makes millions of objects that are never in a cycle (rows, strings, page texts): at the default thresholds
     the collector ran 1,300 times in an England commit build, 0.3 s in each page process, and finding next to nothing.
+    What earlier work in this process left in cycles is collected first (50 ms in a fresh process): at these thresholds
+    it would otherwise outlive the build, and a second England build in one process peaked at twice the memory.
     NumPy marks each array of 4 MB or more for transparent huge pages; the build's arrays mostly live for one step, and
     each new one was zeroed 2 MB at a time on first touch: perf put 8% of an England commit build's samples in the
     kernel zeroing huge pages, and with the marking off the build process spent 0.4-0.6 s less in the kernel.
     """
     thresholds = gc.get_threshold()
     huge_pages = _numpy_huge_pages(False)
+    gc.collect()
     gc.set_threshold(*BUILD_GC_THRESHOLDS)
     try:
         yield

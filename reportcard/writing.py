@@ -62,10 +62,10 @@ class GroupWriter:
         first, units, last = work_units(list(groups))
         last_keys = PageCache.load_keys(self.cache / "pages")
         count = workers()
-        turns = Turns() if count > 1 else None
+        turns = Turns(count)
 
         def write_share(share: int, count: int) -> Written:
-            keyed = turns.take(units) if turns is not None else chain.from_iterable(units)
+            keyed = turns.take(units)
             return self._write_share(chain(first, keyed, last) if share == 0 else keyed, last_keys)
 
         shares = fork_shares(write_share, count)

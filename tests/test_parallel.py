@@ -79,7 +79,7 @@ def test_turns_give_every_unit_to_exactly_one_process_and_a_batch_to_one():
     from reportcard.parallel import Turns, fork_shares
 
     units = [[f"{unit}-{item}" for item in range(unit % 3 + 1)] for unit in range(200)]
-    turns = Turns()
+    turns = Turns(2)
 
     def share(number: int, count: int) -> list[str]:
         return list(turns.take(units))
@@ -88,7 +88,7 @@ def test_turns_give_every_unit_to_exactly_one_process_and_a_batch_to_one():
     assert sorted(taken[0] + taken[1]) == sorted(item for unit in units for item in unit)
     for unit in units:
         assert set(unit) <= set(taken[0]) or set(unit) <= set(taken[1])
-    assert list(Turns().take(units[:2])) == units[0] + units[1]  # one process alone takes them all, in order
+    assert list(Turns(1).take(units[:2])) == units[0] + units[1]  # one process alone takes them all, in order
 
 
 def test_write_file_makes_missing_folders_and_keeps_bytes(tmp_path):

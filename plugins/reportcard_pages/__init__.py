@@ -104,7 +104,7 @@ class ReportCardGenerator(Generator):
                 return {"sums": dataset_row_sums(dataset)}  # the page keys' row sums
 
         count = workers()
-        turns = Turns() if count > 1 else None
+        turns = Turns(count)
         shared_jobs = [publish, make_releases, row_sums]  # the slowest first (0.4-0.9 s, 0.2-0.45 s, 0.25-0.3 s at England scale)
 
         def prepare(share: int, count: int) -> dict:
@@ -112,7 +112,7 @@ class ReportCardGenerator(Generator):
             is the slowest: a snapshot of it, compared with the last) and the page keys' row sums, each to whichever
             process is free next: their times move with the disk, and a fixed split left one process idle for 0.8 s."""
             made = make_model() if share == 0 else {}
-            for job in turns.take([[job] for job in shared_jobs]) if turns is not None else shared_jobs:
+            for job in turns.take([[job] for job in shared_jobs]):
                 made.update(job())
             return made
 
