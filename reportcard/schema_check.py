@@ -248,12 +248,11 @@ def _surely_unique(frame: pd.DataFrame, key: list[str]) -> bool:
         column = frame[name]
         if not isinstance(column.dtype, pd.CategoricalDtype):
             return False
-        codes = column.cat.codes.to_numpy()
-        categories = len(column.cat.categories)
-        if (codes < 0).any() or size * max(categories, 1) > _COUNTED_KEYS:
+        codes, categories = column.cat.codes.to_numpy(), max(len(column.cat.categories), 1)
+        if (codes < 0).any() or size * categories > _COUNTED_KEYS:
             return False
         combined = combined * categories + codes
-        size *= max(categories, 1)
+        size *= categories
     return len(frame) == 0 or int(np.bincount(combined, minlength=size).max()) <= 1
 
 

@@ -59,14 +59,12 @@ class GroupWriter:
     search_inputs: Path | None = None  # where each indexed page's Pagefind input is written, when no index is kept (`search`)
 
     def write(self, groups: Iterable[Group]) -> Written:
-        first, units, last = work_units(list(groups))
         last_keys = PageCache.load_keys(self.cache / "pages")
         count = workers()
-        turns = Turns(count)
+        share_of = group_shares(list(groups), count)
 
         def write_share(share: int, count: int) -> Written:
-            keyed = turns.take(units)
-            return self._write_share(chain(first, keyed, last) if share == 0 else keyed, last_keys)
+            return self._write_share(share_of(share), last_keys)
 
         shares = fork_shares(write_share, count)
         total = shares[0]
@@ -158,8 +156,7 @@ def work_units(groups: list[Group]) -> tuple[list[Group], list[list[Group]], lis
     """The site-wide groups before the first keyed one, the keyed ones in units, and the other site-wide ones (this
     process makes those last: the data page waits for the zip). A batch is one unit, in the place of its first group
     (its groups share worked-out figures, so are made in one process); any other keyed group is a unit of its own."""
-    keyed = [i for i, group in enumerate(groups) if group.key is not None]
-    start = keyed[0] if keyed else len(groups)
+    start = next((i for i, group in enumerate(groups) if group.key is not None), len(groups))
     units: list[list[Group]] = []
     batches: dict[str, list[Group]] = {}
     for group in groups[start:]:
@@ -173,3 +170,11 @@ def work_units(groups: list[Group]) -> tuple[list[Group], list[list[Group]], lis
             batches[group.batch] = [group]
             units.append(batches[group.batch])
     return groups[:start], units, [g for g in groups[start:] if g.key is None]
+
+
+def group_shares(groups: list[Group], count: int) -> Callable[[int], Iterable[Group]]:
+    """The groups each of `count` processes makes (`work_units`), by share number: the keyed ones by turns
+    (`parallel.Turns`), the site-wide ones in share 0. Made before the fork, called in each process."""
+    first, units, last = work_units(groups)
+    turns = Turns(count)
+    return lambda share: chain(first, turns.take(units), last) if share == 0 else turns.take(units)

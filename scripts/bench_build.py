@@ -35,7 +35,6 @@ import statistics
 import sys
 import tempfile
 import time
-from itertools import chain
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,11 +76,11 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
 
     from reportcard import build
     from reportcard.model import build_model, load_boundaries
-    from reportcard.parallel import Turns, fork_shares, workers
+    from reportcard.parallel import fork_shares, workers
     from reportcard.site import CHART_COUNCILS_LIMIT, Page, site_groups
     from reportcard.site_files import write_file
     from reportcard.validate import validate_folder
-    from reportcard.writing import work_units
+    from reportcard.writing import group_shares
 
     sys.path.insert(0, str(ROOT / "plugins"))
     from reportcard_pages import ReportCardGenerator
@@ -97,12 +96,12 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
         build.current = None
     model = build_model(generator.dataset, load_boundaries(generator.dataset))
     render_page = generator.page_renderer(generator.page_context(model))
-    first, units, last = work_units(list(site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), CHART_COUNCILS_LIMIT)))
-    turns = Turns(workers())  # the groups shared out as the build shares them (`GroupWriter.write`)
+    # The groups shared out as the build shares them (`GroupWriter.write`).
+    share_of = group_shares(list(site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), CHART_COUNCILS_LIMIT)), workers())
 
     def share(number: int, count: int) -> tuple[float, int]:
         spent, pages = 0.0, 0
-        for group in chain(first, turns.take(units), last) if number == 0 else turns.take(units):
+        for group in share_of(number):
             for page in [item for item in group.make() if isinstance(item, Page)]:
                 start = time.perf_counter()
                 write_file(scratch / page.path, render_page(page))
@@ -110,7 +109,7 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
                 pages += 1
         return spent, pages
 
-    shares = fork_shares(share)
+    shares = fork_shares(share, workers())
     return max(seconds for seconds, _ in shares), sum(pages for _, pages in shares)
 
 
