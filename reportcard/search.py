@@ -41,7 +41,7 @@ _NO_IMAGE = 'data-pagefind-meta="image:"'
 _TAG_NAME = re.compile(r"<(\w+)")
 #: Tags read into a page's print wherever they are, even in the regions cut (`indexed_print`).
 READ_ANYWHERE = ("data-pagefind-", "<img")
-_COMMAND = ["--keep-index-url", "--silent", *(arg for tag in EXCLUDED for arg in ("--exclude-selectors", tag))]
+PAGEFIND_OPTIONS = ["--keep-index-url", "--silent", *(arg for tag in EXCLUDED for arg in ("--exclude-selectors", tag))]
 
 
 def _tags_with(html: str, text: str) -> list[str]:
@@ -191,7 +191,7 @@ def search_input(html: str) -> str:
 
 
 def index_key(prints: dict[str, str], stamps: dict[str, str]) -> str:
-    digest = hashlib.sha256(_pagefind_version().encode() + " ".join(_COMMAND).encode())
+    digest = hashlib.sha256(_pagefind_version().encode() + " ".join(PAGEFIND_OPTIONS).encode())
     for path, mark in sorted(prints.items()):
         digest.update(f"{path}\0{mark}\0".encode())
     if any(mark.endswith("+stamped") for mark in prints.values()):
@@ -256,7 +256,7 @@ class SearchIndexing:
                 self.inputs = Path(tempfile.mkdtemp(prefix=".search-input-", dir=site.parent))
                 fork_shares(lambda share, count: _write_inputs(site, sorted(pages)[share::count], self.inputs))
             self.process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(self.inputs),
-                                             "--output-path", str(site / "pagefind"), *_COMMAND],
+                                             "--output-path", str(site / "pagefind"), *PAGEFIND_OPTIONS],
                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except BaseException:
             self._remove_inputs()

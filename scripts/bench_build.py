@@ -15,6 +15,12 @@ Floors, for the same work, so the results are ratios that hold on a noisy machin
                 of templating and writing with no data work
   (b) vl-convert  the build's chart specs rendered to SVG by vl-convert alone, in the same number of
                 worker processes the build starts (which run nothing but vl-convert), no cache
+And one more, which the issue's target leaves out but its search stage needs:
+  (c) pagefind  Pagefind alone indexing the same input the cold build gives it (`search.search_input` of each
+                indexed page), wall and CPU seconds: work the build must do that neither floor (a) nor (b) does
+Each build's CPU seconds (this process and its finished children: page processes, chart workers, Pagefind) are
+recorded beside its wall time: a cold build on 2 cores is bound by CPU, so any work the floors do not do adds at least
+half its CPU seconds to the wall clock.
 Each build is made in the site before the live one (the spare, `site_files`), as builds of successive commits are;
 an old site that cannot be reused is removed in the background, and the benchmark waits for that between builds,
 untimed. Peak memory is the largest resident set of this process or any worker (ru_maxrss), in MB.
@@ -50,15 +56,24 @@ def _peak_mb() -> dict[str, float]:
             "workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
+def _cpu_seconds() -> float:
+    """User and system CPU of this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_build(data: Path, output: Path, cache: Path) -> dict:
     """One build, timed as a build in a fresh process would be: the last build's clean-up (files removed in the
-    background, objects in cycles) is done first, untimed."""
+    background, objects in cycles) is done first, untimed. Its own clean-up is waited for after the wall clock stops
+    (the site is live by then) and counted in its CPU seconds."""
     wait_for_removals()
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     result = build_site(data, output, settings={"REPORTCARD_CACHE": str(cache)})
     total = time.perf_counter() - start
-    return {"seconds": round(total, 3), "stages": {k: round(v, 3) for k, v in sorted(stages.seconds.items())},
+    wait_for_removals()
+    return {"seconds": round(total, 3), "cpu_seconds": round(_cpu_seconds() - cpu, 3),
+            "stages": {k: round(v, 3) for k, v in sorted(stages.seconds.items())},
             "pages": result.pages, "charts_rendered": result.charts_rendered, "charts_reused": result.charts_reused,
             "charts_ahead": result.charts_ahead,
             "groups_made": result.groups_made, "groups_reused": result.groups_reused, "search_index_reused": result.search_reused,
@@ -126,6 +141,26 @@ def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(specs)
 
 
+def pagefind_floor(site: Path, scratch: Path) -> tuple[float, float, int]:
+    """Pagefind alone on the input a cold build gives it (`search.search_input` of every indexed page, written first and
+    not timed), with the build's own options: wall seconds, CPU seconds and pages indexed."""
+    import subprocess
+
+    from reportcard.search import PAGEFIND_OPTIONS, write_input
+
+    inputs, index = scratch / "input", scratch / "index"
+    pages = 0
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            write_input(inputs, page.relative_to(site).as_posix(), html, {})
+            pages += 1
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(inputs), "--output-path", str(index), *PAGEFIND_OPTIONS],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start, _cpu_seconds() - cpu, pages
+
+
 def _git(folder: Path, *args: str) -> None:
     """Commits with a fixed author and date, so the same data and history give the same commit ids (and cache keys)."""
     import subprocess
@@ -170,7 +205,7 @@ def change_one_indicator(folder: Path, ward_level: bool, steps: int = 1) -> str:
 def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
     changes = ("council_indicator_changed", "ward_indicator_changed")
     results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "cold_again": [], "floor_jinja": [],
-                     "floor_vl_convert": [], "changed_indicator": {}}
+                     "floor_vl_convert": [], "floor_pagefind": [], "floor_pagefind_cpu": [], "changed_indicator": {}}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             tmp = Path(tmp)
@@ -189,9 +224,14 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
             seconds, charts = vl_convert_floor(tmp / "site", workers)
             results["floor_vl_convert"].append(round(seconds, 3))
             results["charts"] = charts
+            seconds, cpu, pages = pagefind_floor(tmp / "site", tmp / "pagefind")
+            results["floor_pagefind"].append(round(seconds, 3))
+            results["floor_pagefind_cpu"].append(round(cpu, 3))
+            results["floor_pagefind_pages"] = pages
     median = {k: statistics.median(r["seconds"] for r in results[k]) for k in ("cold", "warm", *changes, "cold_again")}
     colds = [(first["seconds"] + again["seconds"]) / 2 for first, again in zip(results["cold"], results["cold_again"], strict=True)]
     floors = statistics.median(results["floor_jinja"]) + statistics.median(results["floor_vl_convert"])
+    pagefind, pagefind_cpu = statistics.median(results["floor_pagefind"]), statistics.median(results["floor_pagefind_cpu"])
     results["summary"] = {
         "cold_seconds": median["cold"], "warm_seconds": median["warm"],
         **{f"{c}_seconds": median[c] for c in changes}, **{f"{c}_over_cold": round(median[c] / median["cold"], 3) for c in changes},
@@ -199,6 +239,13 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
         **{f"{c}_over_colds": round(statistics.median(r["seconds"] / cold for r, cold in zip(results[c], colds, strict=True)), 3)
            for c in changes},
         "floor_seconds": round(floors, 3), "cold_over_floor": round(median["cold"] / floors, 2) if floors else None,
+        "cold_cpu_seconds": statistics.median(r["cpu_seconds"] for r in results["cold"]),
+        **{f"{c}_cpu_seconds": statistics.median(r["cpu_seconds"] for r in results[c]) for c in ("warm", *changes)},
+        # Not the target's measure: the same ratio with Pagefind's floor added, and the least a build doing (a), (b) and
+        # (c) on `workers` cores could take if nothing else cost anything (Pagefind's CPU spread over every core).
+        "floor_pagefind_seconds": pagefind, "floor_pagefind_cpu_seconds": pagefind_cpu,
+        "cold_over_floors_with_pagefind": round(median["cold"] / (floors + pagefind), 2) if floors else None,
+        "least_cold_with_pagefind_over_floor": round((floors + pagefind_cpu / workers) / floors, 2) if floors else None,
         "warm_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["warm"]) for k in results["warm"][0]["stages"]},
         "cold_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["cold"]) for k in results["cold"][0]["stages"]},
     }

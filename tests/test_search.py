@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reportcard.page_cache import stamp, stamp_values
 from reportcard.provenance import DataVersion
-from reportcard.search import _COMMAND, _cut, _cut_ignored, _tags_with, indexed_print, input_folder, search_input, write_input
+from reportcard.search import PAGEFIND_OPTIONS, _cut, _cut_ignored, _tags_with, indexed_print, input_folder, search_input, write_input
 from reportcard.site_files import wait_for_removals
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +96,7 @@ def test_the_built_index_is_the_one_pagefind_makes_from_the_whole_pages(tmp_path
 
     site = tmp_path / "site"
     build_site(ROOT / "data", site, settings={"REPORTCARD_CACHE": str(tmp_path / "cache")})
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(tmp_path / "crawled"), *_COMMAND],
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(tmp_path / "crawled"), *PAGEFIND_OPTIONS],
                    check=True, capture_output=True)
     built, crawled = ({p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
                       for folder in (site / "pagefind", tmp_path / "crawled"))
