@@ -80,11 +80,12 @@ def run_build(data: Path, output: Path, cache: Path) -> dict:
             "files_linked": result.files_linked, "files_written": result.files_written}
 
 
-def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
+def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, float, int]:
     """Every page the build makes from the data, rendered with its own template and written, timing only that.
 
     The pages' contexts (the domain work) are made first, untimed, in the same forked processes the
-    build shares pages between; the floor is the slower process's render-and-write time. The few
+    build shares pages between; the floor is the slower process's render-and-write time, with the CPU seconds both
+    processes spent rendering and writing. The few
     site-wide pages made outside `site_groups` (data, contract, validation, changes, search) are left out.
     """
     from pelican.settings import read_settings
@@ -114,31 +115,33 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, int]:
     # The groups shared out as the build shares them (`GroupWriter.write`).
     share_of = group_shares(list(site_groups(model, Path(settings["REPORTCARD_COMMENTARY"]), CHART_COUNCILS_LIMIT)), workers())
 
-    def share(number: int, count: int) -> tuple[float, int]:
-        spent, pages = 0.0, 0
+    def share(number: int, count: int) -> tuple[float, float, int]:
+        spent, cpu, pages = 0.0, 0.0, 0
         for group in share_of(number):
             for page in [item for item in group.make() if isinstance(item, Page)]:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 write_file(scratch / page.path, render_page(page))
                 spent += time.perf_counter() - start
+                cpu += time.process_time() - start_cpu
                 pages += 1
-        return spent, pages
+        return spent, cpu, pages
 
     shares = fork_shares(share, workers())
-    return max(seconds for seconds, _ in shares), sum(pages for _, pages in shares)
+    return max(seconds for seconds, _, _ in shares), sum(cpu for _, cpu, _ in shares), sum(pages for _, _, pages in shares)
 
 
-def vl_convert_floor(site: Path, workers: int) -> tuple[float, int]:
+def vl_convert_floor(site: Path, workers: int) -> tuple[float, float, int]:
     """The build's chart specs rendered by vl-convert in `workers` fresh worker processes (`reportcard.chart_worker`,
-    as the build starts them, which run nothing but vl-convert), with no cache."""
+    as the build starts them, which run nothing but vl-convert), with no cache: wall seconds, and the CPU seconds of
+    the workers (counted once they are stopped) and of this process feeding them."""
     from reportcard.render import ChartWorkers
 
     specs = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.vl.json"))]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     with ChartWorkers(workers) as rendering:
         for _ in rendering.svgs({str(number): spec for number, spec in enumerate(specs)}):
             pass
-    return time.perf_counter() - start, len(specs)
+    return time.perf_counter() - start, _cpu_seconds() - cpu, len(specs)
 
 
 def pagefind_floor(site: Path, scratch: Path) -> tuple[float, float, int]:
@@ -204,8 +207,9 @@ def change_one_indicator(folder: Path, ward_level: bool, steps: int = 1) -> str:
 
 def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
     changes = ("council_indicator_changed", "ward_indicator_changed")
-    results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "cold_again": [], "floor_jinja": [],
-                     "floor_vl_convert": [], "floor_pagefind": [], "floor_pagefind_cpu": [], "changed_indicator": {}}
+    floors = ("floor_jinja", "floor_vl_convert", "floor_pagefind")
+    results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "cold_again": [],
+                     **{f: [] for f in floors}, **{f"{f}_cpu": [] for f in floors}, "changed_indicator": {}}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             tmp = Path(tmp)
@@ -218,11 +222,13 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
             # The same cold build again, of a fresh copy: this machine slows as a run goes on, and the commits are
             # compared with both colds (`*_over_colds`) as well as with the first.
             results["cold_again"].append(run_build(committed_data(data, tmp / "data-again"), tmp / "site-again", tmp / "cache-again"))
-            seconds, pages = jinja_floor(data, tmp / "jinja", cache)
+            seconds, cpu, pages = jinja_floor(data, tmp / "jinja", cache)
             results["floor_jinja"].append(round(seconds, 3))
+            results["floor_jinja_cpu"].append(round(cpu, 3))
             results["floor_jinja_pages"] = pages
-            seconds, charts = vl_convert_floor(tmp / "site", workers)
+            seconds, cpu, charts = vl_convert_floor(tmp / "site", workers)
             results["floor_vl_convert"].append(round(seconds, 3))
+            results["floor_vl_convert_cpu"].append(round(cpu, 3))
             results["charts"] = charts
             seconds, cpu, pages = pagefind_floor(tmp / "site", tmp / "pagefind")
             results["floor_pagefind"].append(round(seconds, 3))
@@ -232,6 +238,7 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
     colds = [(first["seconds"] + again["seconds"]) / 2 for first, again in zip(results["cold"], results["cold_again"], strict=True)]
     floors = statistics.median(results["floor_jinja"]) + statistics.median(results["floor_vl_convert"])
     pagefind, pagefind_cpu = statistics.median(results["floor_pagefind"]), statistics.median(results["floor_pagefind_cpu"])
+    floor_cpu = statistics.median(results["floor_jinja_cpu"]) + statistics.median(results["floor_vl_convert_cpu"])
     results["summary"] = {
         "cold_seconds": median["cold"], "warm_seconds": median["warm"],
         **{f"{c}_seconds": median[c] for c in changes}, **{f"{c}_over_cold": round(median[c] / median["cold"], 3) for c in changes},
@@ -246,6 +253,10 @@ def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
         "floor_pagefind_seconds": pagefind, "floor_pagefind_cpu_seconds": pagefind_cpu,
         "cold_over_floors_with_pagefind": round(median["cold"] / (floors + pagefind), 2) if floors else None,
         "least_cold_with_pagefind_over_floor": round((floors + pagefind_cpu / workers) / floors, 2) if floors else None,
+        # What a cold build on `workers` cores would have left, at 1.5x of (a) + (b), for all its work beyond the floors'
+        # own and Pagefind's: validation, figures, downloads, change log, feeds, caches.
+        "floor_cpu_seconds": round(floor_cpu, 3),
+        "cpu_left_at_target": round(workers * 1.5 * floors - floor_cpu - pagefind_cpu, 2),
         "warm_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["warm"]) for k in results["warm"][0]["stages"]},
         "cold_stages": {k: statistics.median(r["stages"].get(k, 0) for r in results["cold"]) for k in results["cold"][0]["stages"]},
     }
