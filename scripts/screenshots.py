@@ -21,13 +21,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import launch  # noqa: E402  (tests/browser.py: one place that knows how to start chromium)
 
 
+def _first_current_ward(site: Path) -> str:
+    """A ward that still exists shows a whole card (a retired ward's has no councillors and few figures)."""
+    cards = sorted((site / "wards").glob("*/index.html"))
+    current = [card for card in cards if "This ward no longer exists" not in card.read_text(encoding="utf-8")]
+    return (current or cards)[0].relative_to(site).as_posix()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "output")
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
-    parser.add_argument("--page", action="append", help="page path inside the site; default: the first ward card")
+    parser.add_argument("--page", action="append", help="page path inside the site; default: the first current ward's card")
     args = parser.parse_args(argv)
-    pages = args.page or [str(next(iter(sorted((args.site / "wards").glob("*/index.html")))).replace(str(args.site) + "/", ""))]
+    pages = args.page or [_first_current_ward(args.site)]
     args.out.mkdir(parents=True, exist_ok=True)
     with launch() as browser:
         for page_path in pages:

@@ -164,3 +164,17 @@ def test_unzipped_archive_browses_from_file_urls(browser, demo_site, tmp_path):
         assert all(u.startswith("file://") for u in requests), [u for u in requests if not u.startswith("file://")]
     finally:
         context.close()
+
+
+def test_screenshots_script_shows_a_current_ward_at_each_width_and_in_print(demo_site, tmp_path):
+    """`make screenshots` (the README's way to look at a card): by default the first ward that still exists."""
+    import subprocess
+    import sys
+
+    site, _ = demo_site
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(root / "scripts" / "screenshots.py"), "--site", str(site), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert [n for n in made if not n.endswith(".png") or "print" not in n] == [
+        "wards-E05015239-desktop.png", "wards-E05015239-phone.png", "wards-E05015239-print.pdf"]
