@@ -85,8 +85,8 @@ def jinja_floor(data: Path, scratch: Path, cache: Path) -> tuple[float, float, i
 
     The pages' contexts (the domain work) are made first, untimed, in the same forked processes the
     build shares pages between; the floor is the slower process's render-and-write time, with the CPU seconds both
-    processes spent rendering and writing. The few
-    site-wide pages made outside `site_groups` (data, contract, validation, changes, search) are left out.
+    processes spent rendering and writing. The few site-wide pages made outside `site_groups` (data, contract,
+    validation, changes, search) are left out.
     """
     from pelican.settings import read_settings
 
@@ -207,9 +207,9 @@ def change_one_indicator(folder: Path, ward_level: bool, steps: int = 1) -> str:
 
 def bench_scale(name: str, data: Path, repeat: int, workers: int) -> dict:
     changes = ("council_indicator_changed", "ward_indicator_changed")
-    floors = ("floor_jinja", "floor_vl_convert", "floor_pagefind")
+    floor_names = ("floor_jinja", "floor_vl_convert", "floor_pagefind")
     results: dict = {"data": str(data), "cold": [], "warm": [], **{c: [] for c in changes}, "cold_again": [],
-                     **{f: [] for f in floors}, **{f"{f}_cpu": [] for f in floors}, "changed_indicator": {}}
+                     **{f: [] for f in floor_names}, **{f"{f}_cpu": [] for f in floor_names}, "changed_indicator": {}}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
             tmp = Path(tmp)
